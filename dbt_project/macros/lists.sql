@@ -1,0 +1,46 @@
+{# Delimited lists (criteria values `a|b`, tech stacks `a;b`), one engine-specific place. #}
+
+{# Rows of `relation` exploded to one row per trimmed, lowercased, non-empty item of `list_column`,
+   keeping `keep_columns`. #}
+{% macro split_to_rows(relation, keep_columns, list_column, delimiter) -%}
+    {{ return(adapter.dispatch('split_to_rows', 'icp')(relation, keep_columns, list_column, delimiter)) }}
+{%- endmacro %}
+
+{% macro default__split_to_rows(relation, keep_columns, list_column, delimiter) -%}
+    select {{ keep_columns | join(', ') }}, item
+    from (
+        select {{ keep_columns | join(', ') }},
+            lower(trim(unnest(string_split({{ list_column }}, '{{ delimiter }}')))) as item
+        from {{ relation }}
+    ) as exploded
+    where item <> ''
+{%- endmacro %}
+
+{% macro spark__split_to_rows(relation, keep_columns, list_column, delimiter) -%}
+    select {{ keep_columns | join(', ') }}, item
+    from (
+        select {{ keep_columns | join(', ') }}, lower(trim(raw_item)) as item
+        from {{ relation }}
+        lateral view explode(split({{ list_column }}, '\\{{ delimiter }}')) items as raw_item
+    ) as exploded
+    where item <> ''
+{%- endmacro %}
+
+{# Text items joined with ', ' in the order of `sort_keys` (ascending; negate a number for
+   descending): how reasons and gaps reach BI tools, which all read a plain string (list types are
+   not portable across BI drivers). Null when there are no items. #}
+{% macro ordered_list_agg(item, sort_keys) -%}
+    {{ return(adapter.dispatch('ordered_list_agg', 'icp')(item, sort_keys)) }}
+{%- endmacro %}
+
+{% macro default__ordered_list_agg(item, sort_keys) -%}
+    string_agg({{ item }}, ', ' order by {{ sort_keys | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__ordered_list_agg(item, sort_keys) -%}
+    {%- set fields = [] -%}
+    {%- for key in sort_keys -%}{%- do fields.append(key ~ ' as k' ~ loop.index) -%}{%- endfor -%}
+    nullif(array_join(transform(
+        array_sort(collect_list(struct({{ fields | join(', ') }}, {{ item }} as item))),
+        entry -> entry.item), ', '), '')
+{%- endmacro %}

@@ -1,0 +1,299 @@
+{#
+  The quarantine: one mechanism for every raw table.
+
+  Reads the raw table (every column text), casts each column as its source contract says
+  (`data_type` and `config.meta` in the staging `_<source>__sources.yml`), and gives every row
+  `_rejection_reason`: null when the row is accepted, else the first rule it breaks, in words a
+  person can act on ("billing_invoices.amount: not a number: '12,5O'"). Rules, in order:
+  missing required value, value that does not parse, unknown enum value, wrong sign, event after
+  the as-of date, currency with no fx rate, repeated key (the first row in file order is kept),
+  ref with no match among the accepted rows of the parent table.
+  Materialized as a table: the accepted rows, rejected_rows and the load audit all read it.
+
+  Arguments:
+    source_name, table_name: the dbt source table.
+    refs: {column: relation of the parent's accepted rows (a stg_ model)}; parent key = same name.
+    fx_rates: relation of accepted fx rates, for tables that carry a currency.
+    checks: extra row rules, [{'when': sql condition on typed columns, 'reason': sql text}].
+#}
+{% macro validate_rows(source_name, table_name, refs={}, fx_rates=none, checks=[]) %}
+{{- config(materialized='table') -}}
+{%- set source_relation = source(source_name, table_name) -%}
+{%- set as_of = icp.as_of_date() -%}
+{%- if not execute -%}
+select 1 as _parse_only
+{%- else -%}
+{%- set contract = icp.source_contract(source_name, table_name) -%}
+{%- set table = contract.table -%}
+{%- set key_columns = contract.key -%}
+
+with source as (
+
+    select * from {{ source_relation }}
+
+),
+
+{% if fx_rates is not none %}
+fx_first_month as (
+
+    select currency as fx_currency, min(month) as first_rate_month
+    from {{ fx_rates }}
+    group by currency
+
+),
+{% endif %}
+
+typed as (
+
+    select
+        _row_number,
+        {%- for column in contract.columns %}
+        {{ icp.clean_text(column.name) }} as _raw__{{ column.name }},
+        {{ icp.typed_value(column) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from source
+
+),
+
+row_checked as (
+
+    select
+        typed.*,
+        coalesce(
+            {%- for column in contract.columns %}
+            {%- for rule in icp.column_rules(table, column, as_of, contract.event_timestamp) %}
+            case when {{ rule.when }} then {{ rule.reason }} end,
+            {%- endfor %}
+            {%- endfor %}
+            {%- for column in contract.columns if column.meta.get('currency_month') %}
+            {%- set month = icp.conversion_month(column.meta['currency_month'], as_of) %}
+            case
+                when {{ column.name }} <> 'USD'
+                    and {{ month }} is not null
+                    and (
+                        fx.first_rate_month is null
+                        or fx.first_rate_month > {{ month }}
+                    )
+                then {{ dbt.concat([
+                    "'" ~ table ~ "." ~ column.name ~ ": no fx rate for '''",
+                    column.name,
+                    "''' at or before '",
+                    "substr(cast(" ~ month ~ " as " ~ dbt.type_string() ~ "), 1, 7)",
+                ]) }}
+            end,
+            {%- endfor %}
+            {%- for check in checks %}
+            case when {{ check.when }} then {{ dbt.concat(["'" ~ table ~ ": '", check.reason]) }} end,
+            {%- endfor %}
+            cast(null as {{ dbt.type_string() }})
+        ) as _row_reason
+    from typed
+    {%- for column in contract.columns if column.meta.get('currency_month') %}
+    left join fx_first_month as fx
+        on typed.{{ column.name }} = fx.fx_currency
+    {%- endfor %}
+
+),
+
+key_checked as (
+
+    select
+        row_checked.*,
+        {%- if key_columns %}
+        count(*) over (partition by {{ key_columns | join(', ') }}) as _key_rows,
+        row_number() over (
+            partition by {{ key_columns | join(', ') }} order by _row_number
+        ) as _key_position
+        {%- else %}
+        1 as _key_rows,
+        1 as _key_position
+        {%- endif %}
+    from row_checked
+
+),
+
+{%- for column, parent in refs.items() %}
+
+parent_{{ column }} as (
+
+    select distinct {{ column }} as parent_key from {{ parent }}
+
+),
+{%- endfor %}
+
+final as (
+
+    select
+        key_checked._row_number,
+        {% if key_columns -%}
+        {{ dbt.concat(icp.join_list(key_columns, "'|'")) }}
+        {%- else -%}
+        {{ dbt.concat(["'row '", "cast(key_checked._row_number as " ~ dbt.type_string() ~ ")"]) }}
+        {%- endif %} as _row_key,
+        {{ icp.mask_emails(dbt.concat(icp.raw_row_parts(contract.columns))) }} as _raw_row,
+        coalesce(
+            key_checked._row_reason,
+            {%- if key_columns %}
+            case
+                when key_checked._key_position > 1
+                then {{ dbt.concat([
+                    "'" ~ table ~ "." ~ (key_columns | join('+')) ~ ": repeated ('",
+                    "cast(key_checked._key_rows as " ~ dbt.type_string() ~ ")",
+                    "' rows)'",
+                ]) }}
+            end,
+            {%- endif %}
+            {%- for column in refs %}
+            case
+                when key_checked.{{ column }} is not null and parent_{{ column }}.parent_key is null
+                then {{ dbt.concat([
+                    "'" ~ table ~ "." ~ column ~ ": no match in " ~ refs[column].identifier ~ " for '''",
+                    "key_checked." ~ column,
+                    "''''",
+                ]) }}
+            end,
+            {%- endfor %}
+            cast(null as {{ dbt.type_string() }})
+        ) as _rejection_reason,
+        {%- for column in contract.columns %}
+        key_checked.{{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from key_checked
+    {%- for column in refs %}
+    left join parent_{{ column }}
+        on key_checked.{{ column }} = parent_{{ column }}.parent_key
+    {%- endfor %}
+
+)
+
+select * from final
+{%- endif %}
+{% endmacro %}
+
+
+{# The contract of one source table, read from the source's YAML. #}
+{% macro source_contract(source_name, table_name) %}
+    {%- set matches = graph.sources.values()
+        | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', table_name)
+        | list -%}
+    {%- if matches | length != 1 -%}
+        {{ exceptions.raise_compiler_error('no source ' ~ source_name ~ '.' ~ table_name) }}
+    {%- endif -%}
+    {%- set node = matches[0] -%}
+    {%- set columns = [] -%}
+    {%- for name, column in node.columns.items() -%}
+        {%- set meta = column.get('config', {}).get('meta', {}) or column.get('meta', {}) -%}
+        {%- do columns.append({'name': name, 'data_type': column.data_type, 'meta': meta}) -%}
+    {%- endfor -%}
+    {%- set table_meta = node.get('config', {}).get('meta', {}) or node.get('meta', {}) -%}
+    {%- set key = table_meta.get('key') -%}
+    {%- if key is string -%}{%- set key = [key] -%}{%- endif -%}
+    {{ return({
+        'table': node.identifier,
+        'key': key or [],
+        'event_timestamp': table_meta.get('event_timestamp'),
+        'columns': columns,
+    }) }}
+{% endmacro %}
+
+
+{# A raw text column as the type its contract names, cleaned as the meta says. #}
+{% macro typed_value(column) %}
+    {%- set raw = icp.clean_text(column.name) -%}
+    {%- set kind = column.data_type -%}
+    {%- if kind == 'timestamp' -%}{{ icp.parse_timestamp(raw) }}
+    {%- elif kind == 'date' -%}{{ icp.parse_date(raw) }}
+    {%- elif kind == 'decimal' -%}{{ icp.parse_decimal(raw) }}
+    {%- elif kind == 'integer' -%}{{ icp.parse_integer(raw) }}
+    {%- elif column.meta.get('normalize') == 'domain' -%}{{ icp.normalize_domain(raw) }}
+    {%- elif column.meta.get('case') == 'lower' -%}lower({{ raw }})
+    {%- elif column.meta.get('case') == 'upper' -%}upper({{ raw }})
+    {%- else -%}{{ raw }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{# The row rules of one column, as [{when, reason}] in the order they are reported. #}
+{#  Only the table's event timestamp (`event_timestamp` in the source meta: when a CRM, billing or
+    spend row came to exist) falls under "after the as-of date". Later secondary dates (canceled_at,
+    closed_at) are read by the models as "not yet happened" instead of rejecting the row. #}
+{% macro column_rules(table, column, as_of, event_timestamp) %}
+    {%- set name = column.name -%}
+    {%- set raw = '_raw__' ~ name -%}
+    {%- set prefix = "'" ~ table ~ "." ~ name ~ ": " -%}
+    {%- set quoted_raw = [raw, "''''"] -%}
+    {%- set rules = [] -%}
+    {%- if column.meta.get('required') -%}
+        {%- do rules.append({'when': raw ~ ' is null', 'reason': prefix ~ "missing'"}) -%}
+    {%- endif -%}
+    {%- set kind_words = {
+        'timestamp': 'not a timestamp', 'date': 'not a date',
+        'decimal': 'not a number', 'integer': 'not a whole number'} -%}
+    {%- if column.data_type in kind_words -%}
+        {%- do rules.append({
+            'when': raw ~ ' is not null and ' ~ name ~ ' is null',
+            'reason': dbt.concat([prefix ~ kind_words[column.data_type] ~ ": '''"] + quoted_raw)}) -%}
+    {%- endif -%}
+    {%- set accepted = column.meta.get('accepted_values') -%}
+    {%- if accepted -%}
+        {%- do rules.append({
+            'when': name ~ " not in ('" ~ accepted | join("', '") ~ "')",
+            'reason': dbt.concat([prefix ~ "unknown value '''", name,
+                "''' (expected " ~ accepted | join(', ') ~ ")'"])}) -%}
+    {%- endif -%}
+    {%- if column.meta.get('min') is not none -%}
+        {%- do rules.append({
+            'when': name ~ ' < ' ~ column.meta['min'],
+            'reason': dbt.concat([prefix ~ "must be >= " ~ column.meta['min'] ~ ": '''"] + quoted_raw)}) -%}
+    {%- endif -%}
+    {%- if column.meta.get('greater_than') is not none -%}
+        {%- do rules.append({
+            'when': name ~ ' <= ' ~ column.meta['greater_than'],
+            'reason': dbt.concat([prefix ~ "must be > " ~ column.meta['greater_than'] ~ ": '''"] + quoted_raw)}) -%}
+    {%- endif -%}
+    {%- if name == event_timestamp -%}
+        {%- do rules.append({
+            'when': 'cast(' ~ name ~ ' as date) > ' ~ as_of,
+            'reason': dbt.concat([prefix ~ "after the as-of date '",
+                "cast(" ~ as_of ~ " as " ~ dbt.type_string() ~ ")", "': '''"] + quoted_raw)}) -%}
+    {%- endif -%}
+    {{ return(rules) }}
+{% endmacro %}
+
+
+{# The month an amount is converted in: its own date's month, or the as-of month. #}
+{% macro conversion_month(date_column, as_of) %}
+    {%- set expr = as_of if date_column == 'as_of' else date_column -%}
+    {{ return('cast(' ~ dbt.date_trunc('month', expr) ~ ' as date)') }}
+{% endmacro %}
+
+
+{# `a=1, b=x, ...` of the raw text values, personal columns redacted. #}
+{% macro raw_row_parts(columns) %}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- set raw = 'key_checked._raw__' ~ column.name -%}
+        {%- set shown = "case when " ~ raw ~ " is null then '' else '<redacted>' end"
+            if column.meta.get('personal') else "coalesce(" ~ raw ~ ", '')" -%}
+        {%- do parts.append("'" ~ (', ' if not loop.first else '') ~ column.name ~ "='") -%}
+        {%- do parts.append(shown) -%}
+    {%- endfor -%}
+    {{ return(parts) }}
+{% endmacro %}
+
+
+{# [a, b] -> [a, sep, b]: the parts of a composite key for dbt.concat. #}
+{% macro join_list(items, separator) %}
+    {%- set parts = [] -%}
+    {%- for item in items -%}
+        {%- if not loop.first %}{% do parts.append(separator) %}{% endif -%}
+        {%- do parts.append('cast(key_checked.' ~ item ~ ' as ' ~ dbt.type_string() ~ ')') -%}
+    {%- endfor -%}
+    {{ return(parts) }}
+{% endmacro %}
+
+
+{% macro mask_emails(expr) -%}
+    {{ icp.regex_replace(expr, '[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+)', '***@\\1') }}
+{%- endmacro %}

@@ -1,0 +1,47 @@
+{#- ICP fit per account from its criterion outcomes: score (share of weight matched, 0-100, one
+    decimal), confidence (share of weight that could be evaluated), tier, and the matched (reasons)
+    and missed (gaps) criteria, highest weight first. Accounts are all scored, prospects included. -#}
+
+{%- set thresholds = var('icp_tier_thresholds') -%}
+
+with outcomes as (
+
+    select * from {{ ref('int_icp__account_criteria') }}
+
+),
+
+scored as (
+
+    select
+        account_id,
+        icp_version,
+        round(
+            100.0 * sum(case when outcome = 'match' then weight else 0 end) / sum(weight), 1
+        ) as icp_fit_score,
+        sum(case when outcome <> 'unknown' then weight else 0 end) / sum(weight) as icp_fit_confidence,
+        {{ icp.ordered_list_agg(
+            "case when outcome = 'match' then criterion end", ['-weight', 'criterion']
+        ) }} as icp_fit_reasons,
+        {{ icp.ordered_list_agg(
+            "case when outcome = 'miss' then criterion end", ['-weight', 'criterion']
+        ) }} as icp_fit_gaps
+    from outcomes
+    group by account_id, icp_version
+
+),
+
+final as (
+
+    select
+        scored.*,
+        case
+            when icp_fit_score >= {{ thresholds['A'] }} then 'A'
+            when icp_fit_score >= {{ thresholds['B'] }} then 'B'
+            when icp_fit_score >= {{ thresholds['C'] }} then 'C'
+            else 'D'
+        end as icp_tier
+    from scored
+
+)
+
+select * from final

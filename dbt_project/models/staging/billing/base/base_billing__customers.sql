@@ -1,0 +1,6 @@
+{{ icp.validate_rows(
+    'billing',
+    'customers',
+    refs={'account_id': ref('stg_crm__accounts')},
+    fx_rates=ref('stg_finance__fx_rates'),
+) }}

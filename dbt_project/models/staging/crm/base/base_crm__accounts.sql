@@ -1,0 +1,4 @@
+{{ icp.validate_rows(
+    'crm',
+    'accounts',
+) }}

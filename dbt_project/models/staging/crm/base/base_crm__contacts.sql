@@ -1,0 +1,5 @@
+{{ icp.validate_rows(
+    'crm',
+    'contacts',
+    refs={'account_id': ref('stg_crm__accounts')},
+) }}

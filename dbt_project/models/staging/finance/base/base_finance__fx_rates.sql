@@ -1,0 +1,4 @@
+{{ icp.validate_rows(
+    'finance',
+    'fx_rates',
+) }}

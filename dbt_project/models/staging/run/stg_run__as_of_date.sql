@@ -1,0 +1,63 @@
+{#- The as-of date of the run: the as_of_date var, else the latest event date in the input (the latest
+    invoice, subscription change, opportunity close or spend date), never the wall clock. Event
+    dates are read from the raw tables directly, because the quarantine itself needs this date. -#}
+{%- set as_of_var = icp.as_of_date_var() -%}
+
+with invoices as (
+
+    select max({{ icp.parse_timestamp(icp.clean_text('issued_at')) }}) as event_at
+    from {{ source('billing', 'invoices') }}
+
+),
+
+subscription_starts as (
+
+    select max({{ icp.parse_timestamp(icp.clean_text('started_at')) }}) as event_at
+    from {{ source('billing', 'subscriptions') }}
+
+),
+
+subscription_cancels as (
+
+    select max({{ icp.parse_timestamp(icp.clean_text('canceled_at')) }}) as event_at
+    from {{ source('billing', 'subscriptions') }}
+
+),
+
+opportunity_closes as (
+
+    select max({{ icp.parse_timestamp(icp.clean_text('closed_at')) }}) as event_at
+    from {{ source('crm', 'opportunities') }}
+
+),
+
+spend as (
+
+    select max({{ icp.parse_timestamp(icp.clean_text('spend_date')) }}) as event_at
+    from {{ source('spend', 'marketing_spend') }}
+
+),
+
+events as (
+
+    select event_at from invoices
+    union all select event_at from subscription_starts
+    union all select event_at from subscription_cancels
+    union all select event_at from opportunity_closes
+    union all select event_at from spend
+
+),
+
+final as (
+
+    select
+        {% if as_of_var is not none -%}
+        cast('{{ as_of_var }}' as date)
+        {%- else -%}
+        cast(max(event_at) as date)
+        {%- endif %} as as_of_date
+    from events
+
+)
+
+select * from final

@@ -1,0 +1,5 @@
+{{ icp.validate_rows(
+    'spend',
+    'sales_costs',
+    fx_rates=ref('stg_finance__fx_rates'),
+) }}
