@@ -52,7 +52,7 @@ final as (
 
     select
         {% if as_of_var is not none -%}
-        cast('{{ as_of_var }}' as date)
+        max(cast('{{ as_of_var }}' as date))
         {%- else -%}
         cast(max(event_at) as date)
         {%- endif %} as as_of_date

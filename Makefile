@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine with Python 3.11+: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export PYTHONDONTWRITEBYTECODE :=
+MANIFEST := dbt_project/target/manifest.json
+
+.PHONY: install demo test dev lint bench seeds clean
+
+# uv from PyPI when the machine has none; the lock file decides every version.
+.tools/uv/bin/uv:
+	python3 -m venv .tools/uv
+	.tools/uv/bin/pip install --quiet uv==0.13.9
+
+$(BIN)/icp: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --compile-bytecode
+	@touch $@
+
+# dagster-dbt reads the dbt manifest when the definitions load: prepare it at install time.
+$(MANIFEST): $(BIN)/icp $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' | grep -v target)
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	@touch $@
+
+install: $(BIN)/icp $(MANIFEST)
+
+demo: install
+	$(BIN)/icp refresh
+
+test: install
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/pytest -q
+
+dev: install
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $${ICP_DAGSTER_PORT:-3000}
+
+seeds: install
+	$(BIN)/python -c "from orchestration.generator import write_demo; write_demo('seeds')"
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .tools dbt_project/target warehouse

@@ -1,0 +1,49 @@
+"""The dbt models, seeds and tests, built into the working warehouse in one `dbt build`."""
+
+import json
+import os
+from collections.abc import Iterator
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.metadata import with_warehouse_metadata
+from orchestration.project import dbt_project
+from orchestration.resources import WarehouseResource
+from orchestration.settings import parse_as_of
+from orchestration.translator import IcpTranslator
+
+
+class RefreshConfig(dg.Config):
+    """Per-run settings of a refresh."""
+
+    as_of_date: str | None = None
+
+
+def dbt_build_args(config: RefreshConfig) -> list[str]:
+    """`dbt build`, with vars only when the run sets them: unchanged vars keep partial parsing."""
+    as_of = parse_as_of(config.as_of_date)
+    args = ["build"]
+    if as_of:
+        args += ["--vars", json.dumps({"as_of_date": as_of})]
+    return args
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=IcpTranslator(),
+    name="icp_models",
+)
+def icp_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: RefreshConfig,
+) -> Iterator:
+    building = warehouse.warehouse
+    os.environ["ICP_DUCKDB_PATH"] = str(building.working_path)
+    invocation = dbt.cli(
+        dbt_build_args(config), context=context, target_path=building.dbt_target_dir
+    )
+    yield from with_warehouse_metadata(invocation.stream(), building)

@@ -1,0 +1,51 @@
+"""The published warehouse: what BI tools read, replaced atomically when a refresh succeeds."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from orchestration.project import dbt_project
+from orchestration.resources import WarehouseResource
+from orchestration.translator import OWNER, IcpTranslator
+from orchestration.warehouse import release_lock
+
+
+def mart_keys() -> list[dg.AssetKey]:
+    """The dbt models in schema `marts`: the interface the published file serves."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    translator = IcpTranslator()
+    return sorted(
+        (
+            translator.get_asset_key(node)
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["schema"] == "marts"
+        ),
+        key=lambda key: key.path,
+    )
+
+
+@dg.asset(
+    key="icp_warehouse",
+    deps=mart_keys(),
+    group_name="serving",
+    owners=[OWNER],
+    kinds={"duckdb"},
+    description=(
+        "The published DuckDB warehouse BI tools read (schema `marts`). A refresh builds a private "
+        "working copy and replaces this file atomically only when the build and its checks pass."
+    ),
+)
+def icp_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    building = warehouse.warehouse
+    try:
+        building.publish()
+    finally:
+        release_lock(building)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(building.path)),
+            "size_bytes": building.path.stat().st_size,
+        }
+    )

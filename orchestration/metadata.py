@@ -1,0 +1,87 @@
+"""Materialization metadata a person reads: row counts for every model, headlines for the marts.
+
+dbt holds the working DuckDB file exclusively while it builds, so nothing can query it mid-run
+(dagster-dbt's `fetch_row_counts` would fail on the lock). The events of the build are therefore
+collected, and once dbt has exited each one is enriched from a read-only connection and passed on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from functools import cache
+
+import dagster as dg
+import duckdb
+
+from orchestration import summaries
+from orchestration.project import dbt_project
+from orchestration.warehouse import Warehouse
+
+Enricher = Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
+
+
+@cache
+def relations_by_unique_id() -> dict[str, str]:
+    """`schema.table` of every dbt model and seed, from the prepared manifest."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return {
+        unique_id: f"{node['schema']}.{node['alias']}"
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "seed")
+    }
+
+
+def dim_accounts_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    numbers = summaries.headline(conn)
+    return {
+        **{name: value for name, value in numbers.items() if value is not None},
+        "icp_version": summaries.icp_version(conn) or "none",
+        "tier_mix": dg.MetadataValue.md(summaries.tier_mix(conn).markdown()),
+        "ltv_to_cac_by_channel": dg.MetadataValue.md(
+            summaries.ltv_to_cac_by_channel(conn).markdown()
+        ),
+    }
+
+
+def icp_suggestions_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    return {"top_suggestions": dg.MetadataValue.md(summaries.top_suggestions(conn).markdown())}
+
+
+ENRICHERS: dict[str, Enricher] = {
+    "dim_accounts": dim_accounts_metadata,
+    "icp_suggestions": icp_suggestions_metadata,
+}
+
+
+def model_metadata(
+    conn: duckdb.DuckDBPyConnection, unique_id: str
+) -> dict[str, Any]:
+    relation = relations_by_unique_id().get(unique_id)
+    if relation is None:
+        return {}
+    rows = conn.execute(f"select count(*) from {relation}").fetchall()[0][0]
+    metadata: dict[str, Any] = {"dagster/row_count": rows}
+    enrich = ENRICHERS.get(relation.split(".")[-1])
+    if enrich is not None:
+        metadata.update(enrich(conn))
+    return metadata
+
+
+def with_warehouse_metadata(events: Iterable, warehouse: Warehouse) -> Iterator:
+    """Pass dbt's events on, each model's output enriched once the build has released the file."""
+    collected = []
+    try:
+        for event in events:
+            collected.append(event)
+    except Exception:
+        yield from collected
+        raise
+    with duckdb.connect(str(warehouse.working_path), read_only=True) as conn:
+        for event in collected:
+            if isinstance(event, dg.Output) and "unique_id" in event.metadata:
+                unique_id = event.metadata["unique_id"].value
+                yield event.with_metadata({**event.metadata, **model_metadata(conn, unique_id)})
+            else:
+                yield event

@@ -1,0 +1,124 @@
+"""What a refresh produced, in a few numbers a person reads.
+
+The same queries feed the `icp refresh` printout and the Dagster materialization metadata, so the
+terminal and the asset page never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small result: column names and rows, printable as text or markdown."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple]
+
+    def markdown(self) -> str:
+        lines = [
+            "| " + " | ".join(self.columns) + " |",
+            "|" + "---|" * len(self.columns),
+        ]
+        lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+    def text(self, indent: str = "  ") -> str:
+        cells = [list(self.columns)] + [[_cell(value) for value in row] for row in self.rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
+        return "\n".join(
+            indent + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            for row in cells
+        ).rstrip()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def query(conn: duckdb.DuckDBPyConnection, sql: str) -> Table:
+    cursor = conn.execute(sql)
+    columns = tuple(column[0] for column in cursor.description)
+    return Table(columns, cursor.fetchall())
+
+
+def headline(conn: duckdb.DuckDBPyConnection) -> dict[str, float | int | None]:
+    """Accounts, customers and the medians of LTV and CAC over customers."""
+    table = query(
+        conn,
+        """
+        select
+            count(*) as accounts,
+            count(*) filter (where customer_status <> 'prospect') as customers,
+            count(*) filter (where customer_status = 'active') as active_customers,
+            median(ltv_usd) filter (where customer_status <> 'prospect') as median_ltv_usd,
+            median(cac_usd) filter (where customer_status <> 'prospect') as median_cac_usd,
+            sum(ltv_usd) / nullif(sum(cac_usd), 0) as ltv_to_cac
+        from marts.dim_accounts
+        """,
+    )
+    return dict(zip(table.columns, table.rows[0], strict=True))
+
+
+def ltv_to_cac_by_channel(conn: duckdb.DuckDBPyConnection) -> Table:
+    """Per acquisition channel: customers, medians, and total LTV over total CAC."""
+    return query(
+        conn,
+        """
+        select
+            acquisition_channel as channel,
+            count(*) as customers,
+            round(median(ltv_usd), 2) as median_ltv_usd,
+            round(median(cac_usd), 2) as median_cac_usd,
+            round(sum(ltv_usd) / nullif(sum(cac_usd), 0), 2) as ltv_to_cac
+        from marts.dim_accounts
+        where customer_status <> 'prospect'
+        group by acquisition_channel
+        order by ltv_to_cac desc nulls last, channel
+        """,
+    )
+
+
+def tier_mix(conn: duckdb.DuckDBPyConnection) -> Table:
+    """Accounts per ICP tier, customers and prospects apart."""
+    return query(
+        conn,
+        """
+        select
+            coalesce(icp_tier, 'unscored') as tier,
+            count(*) filter (where customer_status <> 'prospect') as customers,
+            count(*) filter (where customer_status = 'prospect') as prospects,
+            count(*) as accounts
+        from marts.dim_accounts
+        group by all
+        order by tier
+        """,
+    )
+
+
+def icp_version(conn: duckdb.DuckDBPyConnection) -> str | None:
+    rows = conn.execute("select max(icp_version) from marts.dim_accounts").fetchall()
+    return rows[0][0]
+
+
+def top_suggestions(conn: duckdb.DuckDBPyConnection, limit: int = 10) -> Table:
+    """Suggested and confirmed criteria by lift, then the stale ones."""
+    return query(
+        conn,
+        f"""
+        select attribute, value, status, support, share_best, share_all, lift
+        from marts.icp_suggestions
+        where status is not null
+        order by
+            case status when 'suggested' then 1 when 'confirmed' then 2 else 3 end,
+            lift desc nulls last, support desc, attribute, value
+        limit {int(limit)}
+        """,
+    )

@@ -1,0 +1,139 @@
+"""Build, then publish: the DuckDB file BI tools read is never the file being written.
+
+A DuckDB file being written cannot be opened by any other process, so a refresh builds into a
+private working file (`<warehouse dir>/.icp-build/<name>.duckdb`, same file name so views keep
+their catalog name) and, only when the build and its blocking checks pass, replaces the published
+file with it by an atomic rename. Readers that already opened the old file keep reading it; new
+connections get the new one. A failed or killed refresh leaves the published file untouched.
+
+One refresh per warehouse at a time: an exclusive `flock` on `<name>.lock` beside the working file.
+The kernel releases it when the process ends, so a killed refresh never leaves a stale lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+# DuckDB 1.1 and later (and BI drivers still on 1.x) can read files written with this.
+STORAGE_COMPATIBILITY_VERSION = "v1.1.0"
+WORKING_DIR_NAME = ".icp-build"
+
+
+class WarehouseBusy(RuntimeError):
+    """Another refresh holds the warehouse lock for longer than we were willing to wait."""
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """The published warehouse file and the private working copy a refresh builds."""
+
+    path: Path
+
+    @property
+    def working_dir(self) -> Path:
+        return self.path.parent / WORKING_DIR_NAME
+
+    @property
+    def working_path(self) -> Path:
+        return self.working_dir / self.path.name
+
+    @property
+    def lock_path(self) -> Path:
+        return self.working_dir / f"{self.path.name}.lock"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's target folder for this warehouse: kept between runs so dbt parses partially."""
+        return self.working_dir / "dbt-target"
+
+    def connect_working(self) -> duckdb.DuckDBPyConnection:
+        conn = duckdb.connect(
+            str(self.working_path),
+            config={"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION},
+        )
+        conn.execute("set enable_progress_bar = false")
+        conn.execute("set TimeZone = 'UTC'")
+        return conn
+
+    def start_build(self) -> None:
+        """A fresh working file: a copy of the published one (it keeps the drift history)."""
+        self.working_dir.mkdir(parents=True, exist_ok=True)
+        for stale in (self.working_path, self.working_path.with_name(self.path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        if self.path.exists():
+            shutil.copyfile(self.path, self.working_path)
+
+    def publish(self) -> None:
+        """Replace the published file with the working one, atomically."""
+        if not self.working_path.exists():
+            raise FileNotFoundError(f"nothing to publish: {self.working_path} does not exist")
+        with self.connect_working() as conn:
+            conn.execute("checkpoint")
+        os.replace(self.working_path, self.path)
+
+
+class WarehouseLock:
+    """Exclusive lock on one warehouse, held from the start of a build until publish or exit."""
+
+    def __init__(self, warehouse: Warehouse, timeout_seconds: float) -> None:
+        self.warehouse = warehouse
+        self.timeout_seconds = timeout_seconds
+        self._handle: int | None = None
+
+    def acquire(self) -> None:
+        self.warehouse.working_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.warehouse.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(handle)
+                    raise WarehouseBusy(
+                        f"another refresh of {self.warehouse.path} is running "
+                        f"(lock {self.warehouse.lock_path}); waited {self.timeout_seconds:.0f} s"
+                    ) from None
+                time.sleep(0.2)
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            os.close(self._handle)
+            self._handle = None
+
+    def __enter__(self) -> WarehouseLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+# The lock of each warehouse this process is building, held from the first step of a refresh
+# (registering the raw files) to the last (publishing); a run's steps share the process (the
+# refresh job uses the in-process executor), and process exit releases whatever is left.
+_held: dict[Path, WarehouseLock] = {}
+
+
+def hold_lock(warehouse: Warehouse, timeout_seconds: float) -> None:
+    if warehouse.path in _held:
+        return
+    lock = WarehouseLock(warehouse, timeout_seconds)
+    lock.acquire()
+    _held[warehouse.path] = lock
+
+
+def release_lock(warehouse: Warehouse) -> None:
+    lock = _held.pop(warehouse.path, None)
+    if lock is not None:
+        lock.release()
