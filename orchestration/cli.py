@@ -74,7 +74,9 @@ def run_refresh(as_of: str | None) -> tuple[bool, str | None, bool]:
 
     run_config = {
         "ops": {"icp_models": {"config": {"as_of_date": as_of}}},
-        "loggers": {"console": {"config": {"log_level": os.environ.get("ICP_LOG_LEVEL", "WARNING")}}},
+        "loggers": {
+            "console": {"config": {"log_level": os.environ.get("ICP_LOG_LEVEL", "WARNING")}}
+        },
     }
     # dbt's progress lines go to stderr: stdout carries only the summary, for scripts to read.
     with dg.DagsterInstance.get() as instance, contextlib.redirect_stdout(sys.stderr):

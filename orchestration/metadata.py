@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 from functools import cache
+from typing import Any
 
 import dagster as dg
 import duckdb

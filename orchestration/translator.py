@@ -1,4 +1,4 @@
-"""How dbt nodes appear in Dagster: keys that line up with the raw-file assets, a group per layer."""
+"""How dbt nodes appear in Dagster: keys matching the raw-file assets, a group per layer."""
 
 from __future__ import annotations
 
