@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE, PROJECT_ROOT
-from orchestration.settings import SettingsError, parse_as_of
+from orchestration.settings import SettingsError, parse_as_of, parse_dbt_vars
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of",
         help="as-of date YYYY-MM-DD (default: the latest event date in the input, never today)",
     )
+    refresh.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=NUMBER",
+        help="override a numeric dbt var of dbt_project.yml, e.g. --var gross_margin=0.75 "
+        "(repeatable; see the README's settings table)",
+    )
     return parser
 
 
@@ -66,14 +74,16 @@ def configure_environment(data_dir: Path, warehouse: Path) -> None:
     warehouse.resolve().parent.mkdir(parents=True, exist_ok=True)
 
 
-def run_refresh(as_of: str | None) -> tuple[bool, str | None, bool]:
+def run_refresh(
+    as_of: str | None, dbt_vars: dict[str, float]
+) -> tuple[bool, str | None, bool]:
     """Materialize the refresh job in process; (success, error message, error is bad input)."""
     import dagster as dg
 
     from orchestration.definitions import defs
 
     run_config = {
-        "ops": {"icp_models": {"config": {"as_of_date": as_of}}},
+        "ops": {"icp_models": {"config": {"as_of_date": as_of, "dbt_vars": dbt_vars}}},
         "loggers": {
             "console": {"config": {"log_level": os.environ.get("ICP_LOG_LEVEL", "WARNING")}}
         },
@@ -120,6 +130,13 @@ def print_summary(warehouse: Path, seconds: float) -> None:
         print(summaries.tier_mix(conn).text())
         print("\nICP discovery, top suggestions (marts.icp_suggestions):")
         print(summaries.top_suggestions(conn).text())
+        rejected = summaries.rejected_by_table(conn)
+        if rejected.rows:
+            total = sum(row[2] for row in rejected.rows)
+            print(f"\nRejected input rows: {total:,} (details: marts.rejected_rows)")
+            print(rejected.text())
+        else:
+            print("\nRejected input rows: none")
 
 
 def _money(value: float | None) -> str:
@@ -129,6 +146,7 @@ def _money(value: float | None) -> str:
 def refresh(args: argparse.Namespace) -> int:
     try:
         as_of = parse_as_of(args.as_of)
+        dbt_vars = parse_dbt_vars(args.var)
     except SettingsError as error:
         print(f"icp refresh: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -137,7 +155,7 @@ def refresh(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     configure_environment(args.data_dir, args.warehouse)
     started = time.monotonic()
-    success, message, bad_input = run_refresh(as_of)
+    success, message, bad_input = run_refresh(as_of, dbt_vars)
     if not success:
         print(f"icp refresh: {message}", file=sys.stderr)
         if args.warehouse.exists():

@@ -55,6 +55,16 @@ ENRICHERS: dict[str, Enricher] = {
 }
 
 
+def quarantine_metadata(
+    conn: duckdb.DuckDBPyConnection, relation: str
+) -> dict[str, Any]:
+    """Rows a base (quarantine) model rejected, and the share of its input."""
+    [(rows, rejected)] = conn.execute(
+        f"select count(*), count(_rejection_reason) from {relation}"
+    ).fetchall()
+    return {"rows_rejected": rejected, "rejected_share": round(rejected / rows, 4) if rows else 0.0}
+
+
 def model_metadata(
     conn: duckdb.DuckDBPyConnection, unique_id: str
 ) -> dict[str, Any]:
@@ -63,7 +73,10 @@ def model_metadata(
         return {}
     rows = conn.execute(f"select count(*) from {relation}").fetchall()[0][0]
     metadata: dict[str, Any] = {"dagster/row_count": rows}
-    enrich = ENRICHERS.get(relation.split(".")[-1])
+    name = relation.split(".")[-1]
+    if name.startswith("base_"):
+        metadata.update(quarantine_metadata(conn, relation))
+    enrich = ENRICHERS.get(name)
     if enrich is not None:
         metadata.update(enrich(conn))
     return metadata

@@ -6,6 +6,7 @@ and the tests share one reading of the environment.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -31,6 +32,37 @@ def parse_as_of(value: str | None) -> str | None:
     except ValueError as error:
         raise SettingsError(f"--as-of is not a calendar date: {value!r} ({error})") from None
     return text
+
+
+def project_vars() -> dict[str, object]:
+    """The dbt vars the project declares, with their defaults (dbt_project.yml)."""
+    import yaml
+
+    from orchestration.project import DBT_PROJECT_DIR
+
+    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+
+
+def parse_dbt_vars(assignments: list[str]) -> dict[str, float]:
+    """`name=number` overrides of numeric project vars. Values reach SQL, so only numbers pass."""
+    declared = project_vars()
+    parsed: dict[str, float] = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        name = name.strip()
+        if name not in declared or isinstance(declared[name], (dict, str)) or name == "as_of_date":
+            numeric = sorted(k for k, v in declared.items() if isinstance(v, (int, float)))
+            raise SettingsError(
+                f"--var {assignment!r}: not a numeric setting; one of: {', '.join(numeric)}"
+            )
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise SettingsError(f"--var {assignment!r}: {value!r} is not a finite number")
+        parsed[name] = number
+    return parsed
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,20 @@ def icp_version(conn: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0]
 
 
+def rejected_by_table(conn: duckdb.DuckDBPyConnection) -> Table:
+    """Raw tables that lost rows to the quarantine, with the reasons."""
+    return query(
+        conn,
+        """
+        select source_table as "table", rows_read as read, rows_rejected as rejected,
+               round(100 * rejected_share, 2) as rejected_pct, rejected_by_reason as reasons
+        from marts.fct_load_audit
+        where rows_rejected > 0
+        order by rows_rejected desc, source_table
+        """,
+    )
+
+
 def top_suggestions(conn: duckdb.DuckDBPyConnection, limit: int = 10) -> Table:
     """Suggested and confirmed criteria by lift, then the stale ones."""
     return query(

@@ -22,15 +22,20 @@ AS_OF = "2024-06-30"
 
 
 def materialize_refresh(
-    data_dir: Path, warehouse: Path, as_of: str | None = None, raise_on_error: bool = True
+    data_dir: Path,
+    warehouse: Path,
+    as_of: str | None = None,
+    dbt_vars: dict[str, float] | None = None,
+    raise_on_error: bool = True,
 ) -> dg.ExecuteInProcessResult:
     """The whole asset graph, in process, on one input directory and warehouse file."""
     resources = build_resources()
     resources["warehouse"] = WarehouseResource(data_dir=str(data_dir), path=str(warehouse))
+    config = {"as_of_date": as_of, "dbt_vars": dbt_vars or {}}
     return dg.materialize(
         [raw_tables, icp_models, icp_warehouse],
         resources=resources,
-        run_config={"ops": {"icp_models": {"config": {"as_of_date": as_of}}}},
+        run_config={"ops": {"icp_models": {"config": config}}},
         raise_on_error=raise_on_error,
     )
 

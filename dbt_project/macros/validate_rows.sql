@@ -4,17 +4,19 @@
   Reads the raw table (every column text), casts each column as its source contract says
   (`data_type` and `config.meta` in the staging `_<source>__sources.yml`), and gives every row
   `_rejection_reason`: null when the row is accepted, else the first rule it breaks, in words a
-  person can act on ("billing_invoices.amount: not a number: '12,5O'"). Rules, in order:
-  missing required value, value that does not parse, unknown enum value, wrong sign, event after
-  the as-of date, currency with no fx rate, repeated key (the first row in file order is kept),
-  ref with no match among the accepted rows of the parent table.
+  person can act on ("billing_invoices.amount: not a number: '12,5O'"), with a stable
+  `_rejection_code`. Rules, in order: missing required value, value that does not parse, unknown
+  enum value, out-of-range value (wrong sign), event after the as-of date, currency with no fx
+  rate, extra table rules, repeated key (the first row in file order is kept), ref with no match
+  among the accepted rows of the parent table.
   Materialized as a table: the accepted rows, rejected_rows and the load audit all read it.
 
   Arguments:
     source_name, table_name: the dbt source table.
     refs: {column: relation of the parent's accepted rows (a stg_ model)}; parent key = same name.
     fx_rates: relation of accepted fx rates, for tables that carry a currency.
-    checks: extra row rules, [{'when': sql condition on typed columns, 'reason': sql text}].
+    checks: extra row rules, [{'when': sql condition on typed columns, 'reason': sql text,
+      'code': rejection code}].
 #}
 {% macro validate_rows(source_name, table_name, refs={}, fx_rates=none, checks=[]) %}
 {{- config(materialized='table') -}}
@@ -26,6 +28,20 @@ select 1 as _parse_only
 {%- set contract = icp.source_contract(source_name, table_name) -%}
 {%- set table = contract.table -%}
 {%- set key_columns = contract.key -%}
+{%- set row_rules = [] -%}
+{%- for column in contract.columns -%}
+    {%- do row_rules.extend(icp.column_rules(table, column, as_of, contract.event_timestamp)) -%}
+    {%- if column.meta.get('currency_month') -%}
+        {%- do row_rules.append(icp.fx_rule(table, column, as_of)) -%}
+    {%- endif -%}
+{%- endfor -%}
+{%- for check in checks -%}
+    {%- do row_rules.append({
+        'when': check.when,
+        'reason': dbt.concat(["'" ~ table ~ ": '", check.reason]),
+        'code': check.get('code', 'invalid_value')}) -%}
+{%- endfor -%}
+{%- set table_rules = icp.key_and_ref_rules(table, key_columns, refs) -%}
 
 with source as (
 
@@ -59,34 +75,8 @@ row_checked as (
 
     select
         typed.*,
-        coalesce(
-            {%- for column in contract.columns %}
-            {%- for rule in icp.column_rules(table, column, as_of, contract.event_timestamp) %}
-            case when {{ rule.when }} then {{ rule.reason }} end,
-            {%- endfor %}
-            {%- endfor %}
-            {%- for column in contract.columns if column.meta.get('currency_month') %}
-            {%- set month = icp.conversion_month(column.meta['currency_month'], as_of) %}
-            case
-                when {{ column.name }} <> 'USD'
-                    and {{ month }} is not null
-                    and (
-                        fx.first_rate_month is null
-                        or fx.first_rate_month > {{ month }}
-                    )
-                then {{ dbt.concat([
-                    "'" ~ table ~ "." ~ column.name ~ ": no fx rate for '''",
-                    column.name,
-                    "''' at or before '",
-                    "substr(cast(" ~ month ~ " as " ~ dbt.type_string() ~ "), 1, 7)",
-                ]) }}
-            end,
-            {%- endfor %}
-            {%- for check in checks %}
-            case when {{ check.when }} then {{ dbt.concat(["'" ~ table ~ ": '", check.reason]) }} end,
-            {%- endfor %}
-            cast(null as {{ dbt.type_string() }})
-        ) as _row_reason
+        {{ icp.first_failing(row_rules, 'reason') }} as _row_reason,
+        {{ icp.first_failing(row_rules, 'code') }} as _row_code
     from typed
     {%- for column in contract.columns if column.meta.get('currency_month') %}
     left join fx_first_month as fx
@@ -125,36 +115,19 @@ final as (
 
     select
         key_checked._row_number,
-        {% if key_columns -%}
-        {{ dbt.concat(icp.join_list(key_columns, "'|'")) }}
-        {%- else -%}
-        {{ dbt.concat(["'row '", "cast(key_checked._row_number as " ~ dbt.type_string() ~ ")"]) }}
-        {%- endif %} as _row_key,
+        coalesce(
+            {% if key_columns -%}
+            nullif({{ dbt.concat(icp.join_list(key_columns, "'|'")) }}, ''),
+            {% endif -%}
+            {{ dbt.concat(["'row '", "cast(key_checked._row_number as " ~ dbt.type_string() ~ ")"]) }}
+        ) as _row_key,
         {{ icp.mask_emails(dbt.concat(icp.raw_row_parts(contract.columns))) }} as _raw_row,
         coalesce(
-            key_checked._row_reason,
-            {%- if key_columns %}
-            case
-                when key_checked._key_position > 1
-                then {{ dbt.concat([
-                    "'" ~ table ~ "." ~ (key_columns | join('+')) ~ ": repeated ('",
-                    "cast(key_checked._key_rows as " ~ dbt.type_string() ~ ")",
-                    "' rows)'",
-                ]) }}
-            end,
-            {%- endif %}
-            {%- for column in refs %}
-            case
-                when key_checked.{{ column }} is not null and parent_{{ column }}.parent_key is null
-                then {{ dbt.concat([
-                    "'" ~ table ~ "." ~ column ~ ": no match in " ~ refs[column].identifier ~ " for '''",
-                    "key_checked." ~ column,
-                    "''''",
-                ]) }}
-            end,
-            {%- endfor %}
-            cast(null as {{ dbt.type_string() }})
+            key_checked._row_reason, {{ icp.first_failing(table_rules, 'reason') }}
         ) as _rejection_reason,
+        coalesce(
+            key_checked._row_code, {{ icp.first_failing(table_rules, 'code') }}
+        ) as _rejection_code,
         {%- for column in contract.columns %}
         key_checked.{{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
@@ -169,6 +142,20 @@ final as (
 select * from final
 {%- endif %}
 {% endmacro %}
+
+
+{# The `field` ('reason' or 'code') of the first rule whose condition holds, else null. #}
+{% macro first_failing(rules, field) -%}
+    {%- if rules | length == 0 -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- else -%}
+    case
+        {%- for rule in rules %}
+        when {{ rule.when }} then {{ rule.reason if field == 'reason' else "'" ~ rule.code ~ "'" }}
+        {%- endfor %}
+    end
+    {%- endif -%}
+{%- endmacro %}
 
 
 {# The contract of one source table, read from the source's YAML. #}
@@ -214,10 +201,10 @@ select * from final
 {% endmacro %}
 
 
-{# The row rules of one column, as [{when, reason}] in the order they are reported. #}
-{#  Only the table's event timestamp (`event_timestamp` in the source meta: when a CRM, billing or
-    spend row came to exist) falls under "after the as-of date". Later secondary dates (canceled_at,
-    closed_at) are read by the models as "not yet happened" instead of rejecting the row. #}
+{#  The row rules of one column, as [{when, reason, code}] in the order they are reported.
+    Only the table's event timestamp (`event_timestamp` in the source meta: when a CRM, billing or
+    spend row came to exist) falls under "after the as-of date". Later secondary dates
+    (canceled_at, closed_at) are read by the models as "not yet happened" instead. #}
 {% macro column_rules(table, column, as_of, event_timestamp) %}
     {%- set name = column.name -%}
     {%- set raw = '_raw__' ~ name -%}
@@ -225,39 +212,83 @@ select * from final
     {%- set quoted_raw = [raw, "''''"] -%}
     {%- set rules = [] -%}
     {%- if column.meta.get('required') -%}
-        {%- do rules.append({'when': raw ~ ' is null', 'reason': prefix ~ "missing'"}) -%}
+        {%- do rules.append({
+            'when': raw ~ ' is null', 'reason': prefix ~ "missing'", 'code': 'missing_value'}) -%}
     {%- endif -%}
     {%- set kind_words = {
         'timestamp': 'not a timestamp', 'date': 'not a date',
         'decimal': 'not a number', 'integer': 'not a whole number'} -%}
     {%- if column.data_type in kind_words -%}
+        {%- set words = kind_words[column.data_type] -%}
         {%- do rules.append({
             'when': raw ~ ' is not null and ' ~ name ~ ' is null',
-            'reason': dbt.concat([prefix ~ kind_words[column.data_type] ~ ": '''"] + quoted_raw)}) -%}
+            'reason': dbt.concat([prefix ~ words ~ ": '''"] + quoted_raw),
+            'code': words | replace(' ', '_')}) -%}
     {%- endif -%}
     {%- set accepted = column.meta.get('accepted_values') -%}
     {%- if accepted -%}
         {%- do rules.append({
             'when': name ~ " not in ('" ~ accepted | join("', '") ~ "')",
             'reason': dbt.concat([prefix ~ "unknown value '''", name,
-                "''' (expected " ~ accepted | join(', ') ~ ")'"])}) -%}
+                "''' (expected " ~ accepted | join(', ') ~ ")'"]),
+            'code': 'unknown_value'}) -%}
     {%- endif -%}
-    {%- if column.meta.get('min') is not none -%}
-        {%- do rules.append({
-            'when': name ~ ' < ' ~ column.meta['min'],
-            'reason': dbt.concat([prefix ~ "must be >= " ~ column.meta['min'] ~ ": '''"] + quoted_raw)}) -%}
-    {%- endif -%}
-    {%- if column.meta.get('greater_than') is not none -%}
-        {%- do rules.append({
-            'when': name ~ ' <= ' ~ column.meta['greater_than'],
-            'reason': dbt.concat([prefix ~ "must be > " ~ column.meta['greater_than'] ~ ": '''"] + quoted_raw)}) -%}
-    {%- endif -%}
+    {%- for bound, operator in [('min', '<'), ('greater_than', '<=')] -%}
+        {%- if column.meta.get(bound) is not none -%}
+            {%- set limit = column.meta[bound] -%}
+            {%- do rules.append({
+                'when': name ~ ' ' ~ operator ~ ' ' ~ limit,
+                'reason': dbt.concat(
+                    [prefix ~ "must be " ~ ('>= ' if bound == 'min' else '> ') ~ limit ~ ": '''"]
+                    + quoted_raw),
+                'code': 'out_of_range'}) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if name == event_timestamp -%}
         {%- do rules.append({
             'when': 'cast(' ~ name ~ ' as date) > ' ~ as_of,
             'reason': dbt.concat([prefix ~ "after the as-of date '",
-                "cast(" ~ as_of ~ " as " ~ dbt.type_string() ~ ")", "': '''"] + quoted_raw)}) -%}
+                "cast(" ~ as_of ~ " as " ~ dbt.type_string() ~ ")", "': '''"] + quoted_raw),
+            'code': 'after_as_of_date'}) -%}
     {%- endif -%}
+    {{ return(rules) }}
+{% endmacro %}
+
+
+{# A currency with no rate at or before the month its amount is converted in. #}
+{% macro fx_rule(table, column, as_of) %}
+    {%- set month = icp.conversion_month(column.meta['currency_month'], as_of) -%}
+    {{ return({
+        'when': column.name ~ " <> 'USD' and " ~ month ~ " is not null and "
+            ~ "(fx.first_rate_month is null or fx.first_rate_month > " ~ month ~ ")",
+        'reason': dbt.concat([
+            "'" ~ table ~ "." ~ column.name ~ ": no fx rate for '''", column.name,
+            "''' at or before '",
+            "substr(cast(" ~ month ~ " as " ~ dbt.type_string() ~ "), 1, 7)"]),
+        'code': 'no_fx_rate'}) }}
+{% endmacro %}
+
+
+{# Rules over the whole table: a repeated key (after the first row in file order), then refs. #}
+{% macro key_and_ref_rules(table, key_columns, refs) %}
+    {%- set rules = [] -%}
+    {%- if key_columns -%}
+        {%- do rules.append({
+            'when': 'key_checked._key_position > 1',
+            'reason': dbt.concat([
+                "'" ~ table ~ "." ~ (key_columns | join('+')) ~ ": repeated ('",
+                "cast(key_checked._key_rows as " ~ dbt.type_string() ~ ")", "' rows)'"]),
+            'code': 'repeated_key'}) -%}
+    {%- endif -%}
+    {%- for column in refs -%}
+        {%- do rules.append({
+            'when': 'key_checked.' ~ column ~ ' is not null and parent_' ~ column
+                ~ '.parent_key is null',
+            'reason': dbt.concat([
+                "'" ~ table ~ "." ~ column ~ ": no match in " ~ refs[column].identifier ~ " for '''",
+                "key_checked." ~ column, "''''"]),
+            'code': 'no_match'}) -%}
+    {%- endfor -%}
     {{ return(rules) }}
 {% endmacro %}
 

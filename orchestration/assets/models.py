@@ -15,17 +15,25 @@ from orchestration.translator import IcpTranslator
 
 
 class RefreshConfig(dg.Config):
-    """Per-run settings of a refresh."""
+    """Per-run settings of a refresh: the as-of date and numeric dbt var overrides."""
 
     as_of_date: str | None = None
+    dbt_vars: dict[str, float] = {}
 
 
 def dbt_build_args(config: RefreshConfig) -> list[str]:
     """`dbt build`, with vars only when the run sets them: unchanged vars keep partial parsing."""
+    # Config carries floats; whole numbers go to dbt as integers (day counts, customer counts).
+    dbt_vars: dict[str, object] = {
+        name: int(value) if float(value).is_integer() else value
+        for name, value in config.dbt_vars.items()
+    }
     as_of = parse_as_of(config.as_of_date)
-    args = ["build"]
     if as_of:
-        args += ["--vars", json.dumps({"as_of_date": as_of})]
+        dbt_vars["as_of_date"] = as_of
+    args = ["build"]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
     return args
 
 
