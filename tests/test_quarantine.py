@@ -220,7 +220,8 @@ def test_load_audit_conserves_rows(dirty_warehouse: Path) -> None:
         row[0]: row[1:]
         for row in query(
             dirty_warehouse,
-            "select source_table, rows_read, rows_accepted, rows_rejected from marts.fct_load_audit",
+            "select source_table, rows_read, rows_accepted, rows_rejected "
+            "from marts.fct_load_audit",
         )
     }
     assert len(audit) == 11
