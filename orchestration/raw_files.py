@@ -125,7 +125,7 @@ def csv_scan(path: Path, header: list[str]) -> str:
     return (
         f"read_csv({sql_string(str(path))}, header = true, auto_detect = false, "
         f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
-        "null_padding = true, encoding = 'utf-8')"
+        "encoding = 'utf-8')"
     )
 
 

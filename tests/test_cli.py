@@ -1,0 +1,166 @@
+"""`icp refresh` as scripts and schedulers run it: a subprocess, its exit code and its output."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import AS_OF, COMPANY, query
+from tests.test_quarantine import MARTS
+
+ICP = Path(sys.executable).parent / "icp"
+
+
+def icp(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(ICP), *map(str, args)], capture_output=True, text=True, timeout=600)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def marts_contents(warehouse: Path) -> dict[str, list[tuple]]:
+    return {
+        mart: query(warehouse, f"select * from marts.{mart} order by {order}")
+        for mart, order in MARTS.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse published by `icp refresh` on the hand-computed company."""
+    warehouse = tmp_path_factory.mktemp("cli") / "out" / "icp.duckdb"
+    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"Warehouse: {warehouse}" in result.stdout
+    assert "Accounts: 5   customers: 3 (2 active)" in result.stdout
+    assert "Rejected input rows: none" in result.stdout
+    return warehouse
+
+
+def test_refresh_twice_gives_identical_marts(published: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.duckdb"
+    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", again, "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert marts_contents(again) == marts_contents(published)
+
+
+def test_help_documents_every_option() -> None:
+    result = icp("refresh", "--help")
+    assert result.returncode == 0
+    for option in ("--data-dir", "--warehouse", "--as-of", "--var"):
+        assert option in result.stdout
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    ["2024-01-01'; drop table x; --", "2024-02-30", "yesterday"],
+)
+def test_unsafe_or_invalid_as_of_is_refused(as_of: str, tmp_path: Path) -> None:
+    result = icp(
+        "refresh", "--data-dir", COMPANY, "--warehouse", tmp_path / "w.duckdb", "--as-of", as_of
+    )
+    assert result.returncode == 2
+    assert "--as-of" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(COMPANY, data)
+    return data
+
+
+def assert_stops_with(published: Path, tmp_path: Path, data: Path, *needles: str) -> None:
+    """Exit 2, a message naming the problem, and the published warehouse untouched."""
+    warehouse = tmp_path / "published" / "icp.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copyfile(published, warehouse)
+    before = sha256(warehouse)
+    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
+    assert result.returncode == 2, result.stderr[-2000:]
+    message = result.stderr.strip().splitlines()
+    assert any(all(needle in line for needle in needles) for line in message), result.stderr
+    assert sha256(warehouse) == before
+    assert "left as it was" in result.stderr
+
+
+def test_missing_file_stops_the_run(published: Path, tmp_path: Path) -> None:
+    data = broken_copy(tmp_path)
+    (data / "fx_rates.csv").unlink()
+    assert_stops_with(published, tmp_path, data, "missing file", "fx_rates.csv")
+
+
+def test_missing_required_column_stops_the_run(published: Path, tmp_path: Path) -> None:
+    data = broken_copy(tmp_path)
+    path = data / "billing_invoices.csv"
+    lines = path.read_text().splitlines()
+    lines[0] = lines[0].replace(",amount,", ",total,")
+    path.write_text("\n".join(lines) + "\n")
+    assert_stops_with(
+        published, tmp_path, data, "billing_invoices.csv", "missing required column(s) amount"
+    )
+
+
+def test_truncated_parquet_stops_the_run(published: Path, tmp_path: Path) -> None:
+    data = broken_copy(tmp_path)
+    parquet = data / "billing_invoices.parquet"
+    with duckdb.connect() as conn:
+        conn.execute(
+            f"copy (select * from read_csv('{data / 'billing_invoices.csv'}', all_varchar = true)) "
+            f"to '{parquet}' (format parquet)"
+        )
+    (data / "billing_invoices.csv").unlink()
+    parquet.write_bytes(parquet.read_bytes()[: parquet.stat().st_size // 2])
+    assert_stops_with(
+        published, tmp_path, data, "billing_invoices.parquet", "not a readable Parquet file"
+    )
+
+
+def test_file_in_another_encoding_stops_the_run(published: Path, tmp_path: Path) -> None:
+    data = broken_copy(tmp_path)
+    path = data / "crm_accounts.csv"
+    path.write_bytes(path.read_text().replace("Acme Analytics", "Acmé Analytics").encode("latin-1"))
+    assert_stops_with(published, tmp_path, data, "crm_accounts.csv", "not UTF-8")
+
+
+def test_awkward_but_valid_files_are_read(published: Path, tmp_path: Path) -> None:
+    """BOM and CRLF, quoted commas and newlines, column names in other case with spaces, a
+    header-only file, a Parquet table, and a directory name with a quote in it."""
+    data = tmp_path / "it's data"
+    shutil.copytree(COMPANY, data)
+    accounts = (data / "crm_accounts.csv").read_text().splitlines()
+    accounts[0] = " Account_ID ,ACCOUNT_NAME,Domain,created_at,lead_source,country_code,owner_id"
+    accounts[1] = accounts[1].replace("Acme Analytics", '"Acme, Analytics\nInc."')
+    (data / "crm_accounts.csv").write_bytes(("\ufeff" + "\r\n".join(accounts) + "\r\n").encode())
+    opportunities = data / "crm_opportunities.csv"
+    opportunities.write_text(opportunities.read_text().splitlines()[0] + "\n")
+    with duckdb.connect() as conn:
+        source, target = data / "billing_invoices.csv", data / "billing_invoices.parquet"
+        conn.execute(
+            f"copy (select * from read_csv('{str(source).replace(chr(39), chr(39) * 2)}', "
+            f"all_varchar = true)) to '{str(target).replace(chr(39), chr(39) * 2)}' "
+            "(format parquet)"
+        )
+    source.unlink()
+    warehouse = tmp_path / "awkward.duckdb"
+    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert query(
+        warehouse, "select account_name from marts.dim_accounts where account_id = 'A1'"
+    ) == [("Acme, Analytics\nInc.",)]
+    assert query(
+        warehouse,
+        "select rows_read from marts.fct_load_audit where source_table = 'crm_opportunities'",
+    ) == [(0,)]
+    # Everything but the account name is as in the clean build.
+    contents, clean = marts_contents(warehouse), marts_contents(published)
+    assert {k: v for k, v in contents.items() if k != "dim_accounts"} == {
+        k: v for k, v in clean.items() if k != "dim_accounts"
+    }
