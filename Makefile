@@ -28,7 +28,13 @@ install: $(BIN)/icp $(MANIFEST)
 demo: install
 	$(BIN)/icp refresh
 
-test: install
+# tests/test_ui.py (marker `browser`) renders the lineage page in headless Chromium (Debian's
+# package); without root the install is skipped and that one test skips with its reason.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	-apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: install $(CHROMIUM)
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/pytest -q
 

@@ -1,9 +1,12 @@
 """`icp`: the command scripts and schedulers call.
 
-    icp refresh [--data-dir DIR] [--warehouse PATH] [--as-of YYYY-MM-DD]
+    icp refresh [--data-dir DIR] [--warehouse PATH] [--as-of YYYY-MM-DD] [--var NAME=NUMBER]
+                [--fail-on-drift]
+    icp backfill-drift --from YYYY-MM-DD --to YYYY-MM-DD [--every month|week] [same options]
+    icp generate --accounts N --out DIR [--format csv|parquet] [--seed N] [--no-drift] [--dirty]
 
 Exit codes: 0 success; 1 the build or a blocking check failed; 2 bad input (a missing, unreadable
-or incomplete file, or an invalid option).
+or incomplete file, or an invalid option); 3 drift alert with --fail-on-drift.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE, PROJECT_ROOT
@@ -21,12 +26,59 @@ from orchestration.settings import SettingsError, parse_as_of, parse_dbt_vars
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_DRIFT_ALERT = 3
+
+
+class CommandError(Exception):
+    """A failure to report in one line, with the exit code it maps to."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class RefreshOptions:
+    data_dir: Path
+    warehouse: Path
+    dbt_vars: dict[str, float]
+
+
+def add_refresh_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("ICP_DATA_DIR") or DEFAULT_DATA_DIR),
+        help="directory of raw files, <table>.csv or <table>.parquet "
+        "(default: $ICP_DATA_DIR or the project's seeds/)",
+    )
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("ICP_WAREHOUSE") or DEFAULT_WAREHOUSE),
+        help="DuckDB file to publish; parent directories are created "
+        "(default: $ICP_WAREHOUSE or warehouse/icp.duckdb)",
+    )
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=NUMBER",
+        help="override a numeric dbt var of dbt_project.yml, e.g. --var gross_margin=0.75 "
+        "(repeatable; see the README's settings table)",
+    )
+    parser.add_argument(
+        "--fail-on-drift",
+        action="store_true",
+        help="exit with code 3 when the overall drift status is alert (for cron and CI)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="icp",
-        description="Warehouse-native Ideal Customer Profile modeling (dbt + Dagster + DuckDB).",
+        description="Warehouse-native Ideal Customer Profile modeling (dbt + Dagster + DuckDB). "
+        "Exit codes: 0 ok, 1 build or check failed, 2 bad input, 3 drift alert (--fail-on-drift).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     refresh = commands.add_parser(
@@ -37,53 +89,69 @@ def build_parser() -> argparse.ArgumentParser:
             "run dbt build into a private working file, and publish it atomically at --warehouse."
         ),
     )
-    refresh.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(os.environ.get("ICP_DATA_DIR") or DEFAULT_DATA_DIR),
-        help="directory of raw files, <table>.csv or <table>.parquet "
-        "(default: $ICP_DATA_DIR or the project's seeds/)",
-    )
-    refresh.add_argument(
-        "--warehouse",
-        type=Path,
-        default=Path(os.environ.get("ICP_WAREHOUSE") or DEFAULT_WAREHOUSE),
-        help="DuckDB file to publish; parent directories are created "
-        "(default: $ICP_WAREHOUSE or warehouse/icp.duckdb)",
-    )
+    add_refresh_options(refresh)
     refresh.add_argument(
         "--as-of",
         help="as-of date YYYY-MM-DD (default: the latest event date in the input, never today)",
     )
-    refresh.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=NUMBER",
-        help="override a numeric dbt var of dbt_project.yml, e.g. --var gross_margin=0.75 "
-        "(repeatable; see the README's settings table)",
+    backfill = commands.add_parser(
+        "backfill-drift",
+        help="refresh at past as-of dates so the drift history has a series from day one",
+        description=(
+            "Run the refresh once per as-of date from --from to --to, stepping by --every; each "
+            "run replaces its date's rows in marts.icp_drift. Finishes with a refresh at the "
+            "default as-of date so the other marts show the present."
+        ),
     )
+    add_refresh_options(backfill)
+    backfill.add_argument("--from", dest="start", required=True, help="first as-of date")
+    backfill.add_argument("--to", dest="end", required=True, help="last as-of date")
+    backfill.add_argument(
+        "--every", choices=["month", "week"], default="month", help="step between dates"
+    )
+    generate = commands.add_parser(
+        "generate",
+        help="write a synthetic company that follows the input contract (for demos and scale)",
+    )
+    generate.add_argument("--accounts", type=int, required=True, help="number of CRM accounts")
+    generate.add_argument("--out", type=Path, required=True, help="output directory")
+    generate.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    generate.add_argument("--seed", type=int, default=42, help="random seed (deterministic)")
+    generate.add_argument(
+        "--invoices-per-customer",
+        type=int,
+        default=20,
+        help="invoices per customer (default 20; 0 = monthly over the tenure)",
+    )
+    generate.add_argument("--no-drift", action="store_true", help="a stationary customer mix")
+    generate.add_argument("--dirty", action="store_true", help="add a handful of bad rows")
     return parser
 
 
-def configure_environment(data_dir: Path, warehouse: Path) -> None:
-    """The Dagster resources read their settings from the environment: set it before loading."""
-    os.environ["ICP_DATA_DIR"] = str(data_dir.resolve())
-    os.environ["ICP_WAREHOUSE"] = str(warehouse.resolve())
+def refresh_options(args: argparse.Namespace) -> RefreshOptions:
+    try:
+        dbt_vars = parse_dbt_vars(args.var)
+    except SettingsError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    if not args.data_dir.is_dir():
+        raise CommandError(f"data directory not found: {args.data_dir}", EXIT_BAD_INPUT)
+    options = RefreshOptions(args.data_dir.resolve(), args.warehouse.resolve(), dbt_vars)
+    # The Dagster resources read their settings from the environment: set it before loading.
+    os.environ["ICP_DATA_DIR"] = str(options.data_dir)
+    os.environ["ICP_WAREHOUSE"] = str(options.warehouse)
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
-    warehouse.resolve().parent.mkdir(parents=True, exist_ok=True)
+    options.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return options
 
 
-def run_refresh(
-    as_of: str | None, dbt_vars: dict[str, float]
-) -> tuple[bool, str | None, bool]:
-    """Materialize the refresh job in process; (success, error message, error is bad input)."""
+def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
+    """Materialize the refresh job in process, or raise CommandError naming what failed."""
     import dagster as dg
 
     from orchestration.definitions import defs
 
     run_config = {
-        "ops": {"icp_models": {"config": {"as_of_date": as_of, "dbt_vars": dbt_vars}}},
+        "ops": {"icp_models": {"config": {"as_of_date": as_of, "dbt_vars": options.dbt_vars}}},
         "loggers": {
             "console": {"config": {"log_level": os.environ.get("ICP_LOG_LEVEL", "WARNING")}}
         },
@@ -93,9 +161,11 @@ def run_refresh(
         result = defs.resolve_job_def("refresh").execute_in_process(
             run_config=run_config, instance=instance, raise_on_error=False
         )
-    if result.success:
-        return True, None, False
-    return False, *failure_message(result)
+    if not result.success:
+        message, bad_input = failure_message(result)
+        if options.warehouse.exists():
+            message += f"\nthe published warehouse {options.warehouse} was left as it was"
+        raise CommandError(message, EXIT_BAD_INPUT if bad_input else EXIT_FAILED)
 
 
 def failure_message(result) -> tuple[str, bool]:
@@ -110,7 +180,8 @@ def failure_message(result) -> tuple[str, bool]:
     return "the refresh failed (see the Dagster run logs)", False
 
 
-def print_summary(warehouse: Path, seconds: float) -> None:
+def print_summary(warehouse: Path, seconds: float) -> str:
+    """Print what the refresh produced; return the overall drift status."""
     import duckdb
 
     from orchestration import summaries
@@ -130,6 +201,12 @@ def print_summary(warehouse: Path, seconds: float) -> None:
         print(summaries.tier_mix(conn).text())
         print("\nICP discovery, top suggestions (marts.icp_suggestions):")
         print(summaries.top_suggestions(conn).text())
+        drift = summaries.latest_drift(conn)
+        overall = next((row[1] for row in drift.rows if row[0] == "overall"), "none")
+        print(f"\nICP drift (marts.icp_drift): overall {overall}")
+        print(drift.text())
+        for line in summaries.top_contributors(conn):
+            print(f"  moved: {line}")
         rejected = summaries.rejected_by_table(conn)
         if rejected.rows:
             total = sum(row[2] for row in rejected.rows)
@@ -137,6 +214,7 @@ def print_summary(warehouse: Path, seconds: float) -> None:
             print(rejected.text())
         else:
             print("\nRejected input rows: none")
+    return overall
 
 
 def _money(value: float | None) -> str:
@@ -146,31 +224,94 @@ def _money(value: float | None) -> str:
 def refresh(args: argparse.Namespace) -> int:
     try:
         as_of = parse_as_of(args.as_of)
-        dbt_vars = parse_dbt_vars(args.var)
     except SettingsError as error:
-        print(f"icp refresh: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if not args.data_dir.is_dir():
-        print(f"icp refresh: data directory not found: {args.data_dir}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    configure_environment(args.data_dir, args.warehouse)
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    options = refresh_options(args)
     started = time.monotonic()
-    success, message, bad_input = run_refresh(as_of, dbt_vars)
-    if not success:
-        print(f"icp refresh: {message}", file=sys.stderr)
-        if args.warehouse.exists():
-            print(f"icp refresh: the published warehouse {args.warehouse} was left as it was",
-                  file=sys.stderr)
-        return EXIT_BAD_INPUT if bad_input else EXIT_FAILED
-    print_summary(args.warehouse.resolve(), time.monotonic() - started)
+    run_refresh(options, as_of)
+    overall = print_summary(options.warehouse, time.monotonic() - started)
+    return drift_exit_code(args, overall)
+
+
+def drift_exit_code(args: argparse.Namespace, overall: str) -> int:
+    if args.fail_on_drift and overall == "alert":
+        print("icp: drift alert (--fail-on-drift): exit 3", file=sys.stderr)
+        return EXIT_DRIFT_ALERT
     return 0
+
+
+def as_of_dates(start: date, end: date, every: str) -> list[date]:
+    """start, start + step, ... up to end inclusive; months step by calendar month (day capped)."""
+    if end < start:
+        raise CommandError("--to is before --from", EXIT_BAD_INPUT)
+    dates, current, months = [], start, 0
+    while current <= end:
+        dates.append(current)
+        if every == "week":
+            current = current + timedelta(days=7)
+        else:
+            months += 1
+            year, month = divmod(start.month - 1 + months, 12)
+            current = _month_day(start.year + year, month + 1, start.day)
+    return dates
+
+
+def _month_day(year: int, month: int, day: int) -> date:
+    for candidate in (day, 30, 29, 28):
+        with contextlib.suppress(ValueError):
+            return date(year, month, min(day, candidate))
+    raise AssertionError("unreachable")
+
+
+def backfill_drift(args: argparse.Namespace) -> int:
+    try:
+        start, end = parse_as_of(args.start), parse_as_of(args.end)
+    except SettingsError as error:
+        raise CommandError(str(error).replace("--as-of", "--from/--to"), EXIT_BAD_INPUT) from None
+    if start is None or end is None:
+        raise CommandError("--from and --to are required", EXIT_BAD_INPUT)
+    dates = as_of_dates(date.fromisoformat(start), date.fromisoformat(end), args.every)
+    options = refresh_options(args)
+    started = time.monotonic()
+    for number, as_of in enumerate(dates, 1):
+        print(f"[{number}/{len(dates)}] as of {as_of}", file=sys.stderr, flush=True)
+        run_refresh(options, as_of.isoformat())
+    print("[final] as of the latest event date", file=sys.stderr, flush=True)
+    run_refresh(options, None)
+    overall = print_summary(options.warehouse, time.monotonic() - started)
+    return drift_exit_code(args, overall)
+
+
+def generate(args: argparse.Namespace) -> int:
+    from orchestration.generator import CompanySpec, generate_arrow, write
+
+    spec = CompanySpec(
+        accounts=args.accounts,
+        seed=args.seed,
+        drift=not args.no_drift,
+        dirty=args.dirty,
+        invoices_per_customer=args.invoices_per_customer or None,
+    )
+    started = time.monotonic()
+    paths = write(generate_arrow(spec), args.out, args.format)
+    size = sum(path.stat().st_size for path in paths.values())
+    print(
+        f"Wrote {len(paths)} tables for {args.accounts:,} accounts to {args.out} "
+        f"({size / 1e6:,.1f} MB, {time.monotonic() - started:.1f} s)"
+    )
+    return 0
+
+
+COMMANDS = {"refresh": refresh, "backfill-drift": backfill_drift, "generate": generate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "refresh":
-        return refresh(args)
-    return EXIT_FAILED
+    try:
+        return COMMANDS[args.command](args)
+    except CommandError as error:
+        print(f"icp {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":

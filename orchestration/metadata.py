@@ -49,9 +49,24 @@ def icp_suggestions_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"top_suggestions": dg.MetadataValue.md(summaries.top_suggestions(conn).markdown())}
 
 
+def icp_drift_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    latest = summaries.latest_drift(conn)
+    overall = next((row[1] for row in latest.rows if row[0] == "overall"), "none")
+    contributors = summaries.top_contributors(conn)
+    return {
+        "overall_status": overall,
+        "signals": dg.MetadataValue.md(latest.markdown()),
+        "top_contributors": dg.MetadataValue.md(
+            "\n".join(f"- {line}" for line in contributors) or "none"
+        ),
+        "drift_history": dg.MetadataValue.md(summaries.drift_history(conn).markdown()),
+    }
+
+
 ENRICHERS: dict[str, Enricher] = {
     "dim_accounts": dim_accounts_metadata,
     "icp_suggestions": icp_suggestions_metadata,
+    "icp_drift": icp_drift_metadata,
 }
 
 

@@ -136,3 +136,77 @@ def top_suggestions(conn: duckdb.DuckDBPyConnection, limit: int = 10) -> Table:
         limit {int(limit)}
         """,
     )
+
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    """A tiny chart of a series in text, for terminals and the asset page alike."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    steps = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[int((value - low) / span * steps)] for value in values)
+
+
+def latest_drift(conn: duckdb.DuckDBPyConnection) -> Table:
+    """Drift signals of the run's as-of date (the newest date when the run's is not recorded)."""
+    return query(
+        conn,
+        """
+        select signal, status, value, reference_value, current_value
+        from marts.icp_drift
+        where as_of_date = (select max(as_of_date) from staging.stg_run__as_of_date)
+        order by case when signal = 'overall' then 1 else 0 end, signal
+        """,
+    )
+
+
+def top_contributors(conn: duckdb.DuckDBPyConnection, limit: int = 3) -> list[str]:
+    """The values that moved most, in words: how common they were among new customers before
+    and in the current window."""
+    rows = query(
+        conn,
+        f"""
+        select replace(signal, 'psi_', '') as attribute, coalesce(value, '(unknown)') as value,
+               reference_share, current_share, contribution
+        from marts.icp_drift_contributions
+        where as_of_date = (select max(as_of_date) from staging.stg_run__as_of_date)
+        order by contribution desc, signal, value
+        limit {int(limit)}
+        """,
+    ).rows
+    return [
+        f"{attribute} {value}: {reference:.0%} of new customers in the reference year, "
+        f"{current:.0%} in the current window (PSI contribution {contribution:.3f})"
+        for attribute, value, reference, current, contribution in rows
+    ]
+
+
+def drift_history(conn: duckdb.DuckDBPyConnection) -> Table:
+    """Each signal's value over the recorded as-of dates, drawn as a sparkline."""
+    rows = conn.execute(
+        """
+        select signal, list(value order by as_of_date), list(status order by as_of_date),
+               count(*), min(as_of_date), max(as_of_date)
+        from marts.icp_drift
+        where signal <> 'overall'
+        group by signal
+        order by signal
+        """
+    ).fetchall()
+    return Table(
+        ("signal", "history", "latest", "status", "as-of dates"),
+        [
+            (
+                signal,
+                sparkline([value for value in values if value is not None]),
+                values[-1],
+                statuses[-1],
+                f"{count} ({first} .. {last})",
+            )
+            for signal, values, statuses, count, first, last in rows
+        ],
+    )

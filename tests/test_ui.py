@@ -1,0 +1,455 @@
+"""The Dagster UI: the code location loads in the webserver and the lineage page renders.
+
+Starts `dagster-webserver` on `workspace.yaml` (a free port on 127.0.0.1, a temporary DAGSTER_HOME
+with the project's dagster.yaml), checks through its GraphQL API that the raw tables, the marts,
+the schedule and the sensor are there and that every mart is fed by a raw table, then renders the
+global asset lineage page in headless Chromium and saves it as docs/images/lineage.png.
+
+Chromium is /usr/bin/chromium (Debian package `chromium`); when it is missing the test tries
+`apt-get install -y chromium` once (as root) and skips the screenshot if that fails. Timings (the
+definitions' import, the webserver answering) are printed to the terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from orchestration.assets.raw import RAW_TABLES
+from orchestration.assets.serving import mart_keys
+from orchestration.freshness import FAIL_WINDOW
+from orchestration.translator import MART_GROUPS, raw_asset_key
+
+pytestmark = pytest.mark.browser
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = PROJECT_ROOT / "docs" / "images" / "lineage.png"
+FAILED_SCREENSHOT = PROJECT_ROOT / "tests" / "artifacts" / "lineage-failed.png"
+LINEAGE_PATH = "/asset-groups"  # the "Global asset lineage" page of the Dagster 1.13 UI
+STARTUP_TIMEOUT = 120.0
+CHROMIUM_TIMEOUT = 120.0
+ERROR_TEXT = re.compile(
+    r"\berror\b|something went wrong|unexpected|failed to|could not|not found", re.IGNORECASE
+)
+
+
+def report(request: pytest.FixtureRequest, line: str) -> None:
+    """A line on the terminal, past pytest's output capture."""
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if capture is None or reporter is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(line)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_group(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """SIGTERM the process group, then SIGKILL whatever is left of it after the grace period."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        process.wait()
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and (process.poll() is None or group_alive(process.pid)):
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def run_group(command: list[str], timeout: float, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command in its own process group, killed whole if it outlives the timeout."""
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        **kwargs,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop_group(process, grace=2.0)
+        stdout, stderr = process.communicate()
+        pytest.fail(f"{command[0]} did not finish in {timeout:.0f} s: {stderr[-2000:]!r}")
+    finally:
+        stop_group(process, grace=2.0)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Webserver:
+    url: str
+    log: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def graphql(self, query: str, timeout: float = 30.0) -> dict:
+        body = json.dumps({"query": query}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = json.load(response)
+        assert not payload.get("errors"), f"GraphQL errors: {payload['errors']}"
+        return payload["data"]
+
+
+WORKSPACE_QUERY = """
+{ workspaceOrError { __typename
+    ... on Workspace { locationEntries { name loadStatus
+        locationOrLoadError { __typename ... on PythonError { message stack } } } }
+    ... on PythonError { message } } }
+"""
+
+
+def wait_until_loaded(server: Webserver, process: subprocess.Popen, started: float) -> None:
+    """Poll until the webserver answers and the code location is loaded, or fail (bounded)."""
+    deadline = started + STARTUP_TIMEOUT
+
+    def check_alive() -> None:
+        if process.poll() is not None:
+            pytest.fail(
+                f"dagster-webserver exited with {process.returncode}:\n"
+                + server.log.read_text(errors="replace")[-4000:]
+            )
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"dagster-webserver did not answer within {STARTUP_TIMEOUT:.0f} s:\n"
+                + server.log.read_text(errors="replace")[-4000:]
+            )
+
+    while "webserver_answers_s" not in server.timings:
+        check_alive()
+        try:
+            with urllib.request.urlopen(f"{server.url}/server_info", timeout=2) as response:
+                if response.status == 200:
+                    server.timings["webserver_answers_s"] = time.monotonic() - started
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.25)
+
+    while "location_loaded_s" not in server.timings:
+        check_alive()
+        workspace = server.graphql(WORKSPACE_QUERY)["workspaceOrError"]
+        assert workspace["__typename"] == "Workspace", workspace
+        entries = workspace["locationEntries"]
+        assert entries, "the workspace has no code location"
+        for entry in entries:
+            error = entry["locationOrLoadError"]
+            if error and error["__typename"] == "PythonError":
+                pytest.fail(f"code location {entry['name']} failed to load: {error['message']}")
+        if all(entry["loadStatus"] == "LOADED" for entry in entries):
+            server.timings["location_loaded_s"] = time.monotonic() - started
+        else:
+            time.sleep(0.25)
+
+
+@pytest.fixture(scope="module")
+def webserver(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Webserver]:
+    home = tmp_path_factory.mktemp("dagster_home")
+    shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    port = free_port()
+    server = Webserver(url=f"http://127.0.0.1:{port}", log=home / "webserver.log")
+    command = [
+        str(BIN / "dagster-webserver"),
+        *("-w", str(PROJECT_ROOT / "workspace.yaml")),
+        *("-h", "127.0.0.1", "-p", str(port)),
+    ]
+    with server.log.open("wb") as log:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "DAGSTER_HOME": str(home)},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_loaded(server, process, started)
+        report(
+            request,
+            f"\n[ui] webserver answered after {server.timings['webserver_answers_s']:.1f} s, "
+            f"code location loaded after {server.timings['location_loaded_s']:.1f} s",
+        )
+        yield server
+    finally:
+        stop_group(process)
+
+
+def test_definitions_load_time(request: pytest.FixtureRequest) -> None:
+    started = time.monotonic()
+    result = run_group(
+        [sys.executable, "-c", "import orchestration.definitions"],
+        timeout=STARTUP_TIMEOUT,
+        cwd=PROJECT_ROOT,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr.decode(errors="replace")[-4000:]
+    report(request, f"\n[ui] `import orchestration.definitions` took {elapsed:.1f} s")
+
+
+ASSETS_QUERY = """
+{ assetNodes { assetKey { path } groupName dependencyKeys { path }
+    internalFreshnessPolicy { __typename
+        ... on TimeWindowFreshnessPolicy { failWindowSeconds warnWindowSeconds } } }
+  repositoriesOrError { __typename
+    ... on RepositoryConnection { nodes { name location { name }
+        schedules { name } sensors { name targets { pipelineName } } } }
+    ... on PythonError { message } } }
+"""
+
+
+def upstream_of(key: str, deps: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    stack = [key]
+    while stack:
+        for parent in deps.get(stack.pop(), []):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def test_code_location_in_the_ui(webserver: Webserver) -> None:
+    data = webserver.graphql(ASSETS_QUERY)
+    nodes = {"/".join(node["assetKey"]["path"]): node for node in data["assetNodes"]}
+    deps = {
+        key: ["/".join(dep["path"]) for dep in node["dependencyKeys"]]
+        for key, node in nodes.items()
+    }
+
+    raw = {raw_asset_key(table.name).to_user_string() for table in RAW_TABLES}
+    assert len(raw) == 11
+    assert {key for key in nodes if key.startswith("raw/")} == raw
+    assert all(nodes[key]["groupName"] == "raw" for key in raw)
+
+    marts = {key.to_user_string() for key in mart_keys()}
+    assert marts, "the dbt manifest has no model in schema marts"
+    assert marts <= set(nodes), f"marts missing in the UI: {sorted(marts - set(nodes))}"
+    for mart in sorted(marts):
+        node = nodes[mart]
+        assert node["groupName"] in set(MART_GROUPS.values()), (mart, node["groupName"])
+        assert upstream_of(mart, deps) & raw, f"{mart} has no raw table upstream"
+        policy = node["internalFreshnessPolicy"]
+        assert policy and policy["__typename"] == "TimeWindowFreshnessPolicy", (mart, policy)
+        assert policy["failWindowSeconds"] == FAIL_WINDOW.total_seconds(), (mart, policy)
+
+    repositories = data["repositoriesOrError"]
+    assert repositories["__typename"] == "RepositoryConnection", repositories
+    schedules = {s["name"] for repo in repositories["nodes"] for s in repo["schedules"]}
+    sensors = {s["name"]: s for repo in repositories["nodes"] for s in repo["sensors"]}
+    assert "daily_refresh" in schedules
+    assert "raw_files_changed" in sensors
+    assert [t["pipelineName"] for t in sensors["raw_files_changed"]["targets"]] == ["refresh"]
+
+
+# --- the lineage page in headless Chromium -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    """/usr/bin/chromium, installed with apt-get once if missing and possible; else skip."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    apt = shutil.which("apt-get")
+    if apt is None or os.geteuid() != 0:
+        pytest.skip(f"{CHROMIUM} is missing; install it with `apt-get install -y chromium`")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in ([apt, "update"], [apt, "install", "-y", "chromium"]):
+        result = subprocess.run(command, capture_output=True, env=env, timeout=900, check=False)
+        if result.returncode != 0:
+            pytest.skip(
+                f"{CHROMIUM} is missing and `{' '.join(command)}` failed "
+                f"({result.returncode}): {result.stderr.decode(errors='replace')[-500:]}"
+            )
+    if not CHROMIUM.exists():
+        pytest.skip(f"`apt-get install -y chromium` did not provide {CHROMIUM}")
+    return CHROMIUM
+
+
+def chromium_command(binary: Path, profile: Path, *mode: str) -> list[str]:
+    return [
+        str(binary),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--window-size=1600,1000",
+        "--virtual-time-budget=30000",
+        *mode,
+    ]
+
+
+def png_pixels(data: bytes) -> np.ndarray:
+    """The RGB pixels of an 8-bit, non-interlaced RGB(A) PNG (what Chromium writes)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG file"
+    pos, chunks, header = 8, [], None
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            chunks.append(body)
+    assert header is not None, "PNG without IHDR"
+    width, height, depth, color, _, _, interlace = header
+    assert depth == 8 and color in (2, 6) and interlace == 0, f"unexpected PNG format {header}"
+    bpp = 3 if color == 2 else 4
+    stride = width * bpp
+    scanlines = np.frombuffer(zlib.decompress(b"".join(chunks)), dtype=np.uint8)
+    scanlines = scanlines.reshape(height, stride + 1)
+    pixels = np.zeros((height, stride), dtype=np.uint8)
+    prior = np.zeros(stride, dtype=np.uint8)
+    for y in range(height):
+        kind, line = scanlines[y, 0], scanlines[y, 1:]
+        if kind == 0:
+            current = line.copy()
+        elif kind == 1:  # Sub: a running sum per channel
+            summed = np.cumsum(line.reshape(width, bpp), axis=0, dtype=np.uint64) % 256
+            current = summed.astype(np.uint8).reshape(stride)
+        elif kind == 2:  # Up
+            current = line + prior
+        else:  # Average or Paeth: byte by byte
+            row, up = bytearray(line.tobytes()), prior.tobytes()
+            for i in range(stride):
+                left = row[i - bpp] if i >= bpp else 0
+                if kind == 3:
+                    row[i] = (row[i] + ((left + up[i]) >> 1)) & 255
+                else:
+                    upper_left = up[i - bpp] if i >= bpp else 0
+                    guess = left + up[i] - upper_left
+                    da, db, dc = abs(guess - left), abs(guess - up[i]), abs(guess - upper_left)
+                    predictor = left if da <= db and da <= dc else up[i] if db <= dc else upper_left
+                    row[i] = (row[i] + predictor) & 255
+            current = np.frombuffer(bytes(row), dtype=np.uint8)
+        pixels[y] = current
+        prior = current
+    return pixels.reshape(height, width, bpp)[:, :, :3]
+
+
+def visible_text(dom: str) -> str:
+    dom = re.sub(r"(?is)<(script|style|noscript)\b[^>]*>.*?</\1>", " ", dom)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", dom))).strip()
+
+
+def graph_svg(dom: str) -> str | None:
+    """The asset graph's <svg> element in the DOM, nested <svg>s included."""
+    start = dom.find('<svg class="AssetGraphExplorer_svgContainer')
+    if start < 0:
+        return None
+    depth, pos = 0, start
+    for match in re.finditer(r"<svg\b|</svg>", dom[start:]):
+        depth += 1 if match.group() != "</svg>" else -1
+        pos = start + match.end()
+        if depth == 0:
+            break
+    return dom[start:pos]
+
+
+GROUPS_QUERY = "{ assetNodes { groupName } }"
+
+
+def check_lineage(dom: str, shot: Path, groups: set[str]) -> None:
+    text = visible_text(dom)
+    errors = ERROR_TEXT.findall(text)
+    assert not errors, f"the lineage page shows {errors}: {text[:2000]}"
+    assert "Global asset lineage" in text, text[:2000]
+    svg = graph_svg(dom)
+    assert svg, f"no asset graph on the lineage page: {text[:2000]}"
+    drawn = set(visible_text(svg).split())
+    assert groups <= drawn, f"groups missing from the graph: {sorted(groups - drawn)}"
+
+    pixels = png_pixels(shot.read_bytes())
+    assert pixels.shape[:2] == (1000, 1600), f"screenshot of {pixels.shape[1]}x{pixels.shape[0]}"
+    packed = pixels.reshape(-1, 3).astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
+    colours, counts = np.unique(packed, return_counts=True)
+    background = counts.max() / counts.sum()
+    assert background < 0.98 and len(colours) >= 16, (
+        f"the screenshot looks blank: {len(colours)} colours, {background:.1%} of one colour"
+    )
+
+
+def test_lineage_page_renders(
+    request: pytest.FixtureRequest, webserver: Webserver, chromium: Path, tmp_path: Path
+) -> None:
+    groups = {node["groupName"] for node in webserver.graphql(GROUPS_QUERY)["assetNodes"]}
+    url = webserver.url + LINEAGE_PATH
+    shot = tmp_path / "lineage.png"
+
+    started = time.monotonic()
+    result = run_group(
+        chromium_command(chromium, tmp_path / "profile-shot", f"--screenshot={shot}", url),
+        timeout=CHROMIUM_TIMEOUT,
+    )
+    assert result.returncode == 0 and shot.is_file(), result.stderr.decode(errors="replace")
+    shot_seconds = time.monotonic() - started
+    started = time.monotonic()
+    result = run_group(
+        chromium_command(chromium, tmp_path / "profile-dom", "--dump-dom", url),
+        timeout=CHROMIUM_TIMEOUT,
+    )
+    dom = result.stdout.decode(errors="replace")
+    assert result.returncode == 0 and dom, result.stderr.decode(errors="replace")[-2000:]
+    dom_seconds = time.monotonic() - started
+
+    try:
+        check_lineage(dom, shot, groups)
+    except BaseException:
+        FAILED_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, FAILED_SCREENSHOT)
+        (FAILED_SCREENSHOT.with_suffix(".html")).write_text(dom)
+        raise
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, SCREENSHOT)
+    report(
+        request,
+        f"\n[ui] lineage page: screenshot {shot_seconds:.1f} s, DOM {dom_seconds:.1f} s, "
+        f"checks {time.monotonic() - started - dom_seconds:.1f} s; saved {SCREENSHOT}",
+    )
