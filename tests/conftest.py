@@ -14,6 +14,7 @@ import pytest
 from orchestration.assets.models import icp_models
 from orchestration.assets.raw import raw_tables
 from orchestration.assets.serving import icp_warehouse
+from orchestration.checks import icp_drift_checks
 from orchestration.resources import WarehouseResource, build_resources
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -33,7 +34,7 @@ def materialize_refresh(
     resources["warehouse"] = WarehouseResource(data_dir=str(data_dir), path=str(warehouse))
     config = {"as_of_date": as_of, "dbt_vars": dbt_vars or {}}
     return dg.materialize(
-        [raw_tables, icp_models, icp_warehouse],
+        [raw_tables, icp_models, icp_warehouse, icp_drift_checks],
         resources=resources,
         run_config={"ops": {"icp_models": {"config": config}}},
         raise_on_error=raise_on_error,

@@ -1,7 +1,7 @@
 {#- For each PSI signal and value: customers and share in each window, shares floored at 0.0001,
     and the value's contribution (c - r) x ln(c / r) to the population stability index. A null
     attribute counts as its own value; a value seen in one window only has share 0 (floored) in
-    the other. -#}
+    the other. Contributions are rounded to 6 decimals, so the PSI is exactly their sum. -#}
 
 {%- set attributes = ['industry', 'employee_band', 'region', 'business_model', 'funding_stage'] -%}
 
@@ -57,9 +57,11 @@ final as (
 
     select
         shares.*,
-        (greatest(current_share, 0.0001) - greatest(reference_share, 0.0001))
-            * ln(greatest(current_share, 0.0001) / greatest(reference_share, 0.0001))
-            as contribution
+        round(
+            (greatest(current_share, 0.0001) - greatest(reference_share, 0.0001))
+            * ln(greatest(current_share, 0.0001) / greatest(reference_share, 0.0001)),
+            6
+        ) as contribution
     from shares
 
 )
