@@ -83,11 +83,11 @@ INDUSTRIES = (
 SOFTWARE, FINTECH, HEALTHCARE, RETAIL = 0, 1, 2, 3
 # Share of accounts per industry: the stationary mix and the mix of the drift window.
 INDUSTRY_MIX = np.array([0.24, 0.12, 0.12, 0.14, 0.12, 0.10, 0.08, 0.08])
-INDUSTRY_MIX_DRIFT = np.array([0.14, 0.07, 0.21, 0.28, 0.10, 0.08, 0.06, 0.06])
+INDUSTRY_MIX_DRIFT = np.array([0.10, 0.05, 0.24, 0.35, 0.09, 0.07, 0.05, 0.05])
 # log(employee_count) centre per industry; the drift window is much smaller.
 EMPLOYEE_LOG_MU = np.array([4.5, 4.6, 4.4, 3.8, 4.8, 3.7, 4.6, 4.1])
 EMPLOYEE_LOG_SIGMA = 2.0
-DRIFT_EMPLOYEE_SHIFT = -0.8
+DRIFT_EMPLOYEE_SHIFT = -1.1
 
 BUSINESS_MODELS = ("b2b", "b2c", "b2b2c", "marketplace")
 B2B, B2C = 0, 1

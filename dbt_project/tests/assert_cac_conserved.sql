@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_accounts'}}}) }}
+
 -- Nothing is lost: the customers' CAC plus unattributed spend equals all marketing spend plus all
 -- sales cost. Mart values are rounded to the cent, so each rounded row may move half a cent.
 with cac as (

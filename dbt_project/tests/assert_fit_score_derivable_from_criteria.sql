@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_accounts'}}}) }}
+
 -- dim_accounts.icp_fit_score is 100 x matched weight / total weight of the account's rows in
 -- fct_account_icp_criteria, rounded to one decimal. Rows returned are accounts where it is not.
 with criteria as (

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_accounts'}}}) }}
+
 -- Money is conserved: the net revenue of all accepted paid invoices, in USD, equals the customers'
 -- lifetime revenue plus the paid net of invoices of billing customers that are not CRM customers
 -- (no account, or an account that never had a positive paid invoice). Mart values are rounded to

@@ -1,0 +1,78 @@
+"""The conservation tests can fail: break a built warehouse on purpose and dbt must notice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.project import DBT_PROJECT_DIR
+
+TAMPERING = {
+    "assert_cac_conserved": "update marts.dim_accounts set cac_usd = cac_usd + 1 "
+    "where account_id = 'A1'",
+    "assert_revenue_conserved": "update marts.dim_accounts "
+    "set lifetime_revenue_usd = lifetime_revenue_usd - 40 where account_id = 'A2'",
+    "load_audit_rows_conserved": "update marts.fct_load_audit "
+    "set rows_accepted = rows_accepted - 1 where source_table = 'billing_invoices'",
+    "assert_fit_score_derivable_from_criteria": "update marts.dim_accounts "
+    "set icp_fit_score = 99.9 where account_id = 'A3'",
+}
+
+
+def dbt_test(warehouse: Path, selection: str, target: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "ICP_DUCKDB_PATH": str(warehouse),
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(target),
+    }
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "test",
+            "--select",
+            selection,
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--vars",
+            "{as_of_date: '2024-06-30'}",
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def copy_of(company_warehouse: Path, tmp_path: Path) -> Path:
+    # Same file name, so the views inside keep resolving their catalog.
+    warehouse = tmp_path / company_warehouse.name
+    shutil.copyfile(company_warehouse, warehouse)
+    return warehouse
+
+
+def test_conservation_tests_pass_on_an_intact_warehouse(
+    company_warehouse: Path, tmp_path: Path
+) -> None:
+    warehouse = copy_of(company_warehouse, tmp_path)
+    result = dbt_test(warehouse, " ".join(TAMPERING), tmp_path / "target")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("test_name", sorted(TAMPERING))
+def test_conservation_test_fails_when_broken_on_purpose(
+    test_name: str, company_warehouse: Path, tmp_path: Path
+) -> None:
+    warehouse = copy_of(company_warehouse, tmp_path)
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute(TAMPERING[test_name])
+    result = dbt_test(warehouse, test_name, tmp_path / "target")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert f"FAIL 1 {test_name}" in result.stdout
