@@ -68,6 +68,14 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         "(repeatable; see the README's settings table)",
     )
     parser.add_argument(
+        "--export-parquet",
+        type=Path,
+        metavar="DIR",
+        default=os.environ.get("ICP_EXPORT_PARQUET_DIR") or None,
+        help="also write every mart as DIR/<table>.parquet after publishing "
+        "(for BI tools that read files; default: $ICP_EXPORT_PARQUET_DIR)",
+    )
+    parser.add_argument(
         "--fail-on-drift",
         action="store_true",
         help="exit with code 3 when the overall drift status is alert (for cron and CI)",
@@ -139,6 +147,8 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
     # The Dagster resources read their settings from the environment: set it before loading.
     os.environ["ICP_DATA_DIR"] = str(options.data_dir)
     os.environ["ICP_WAREHOUSE"] = str(options.warehouse)
+    if args.export_parquet:
+        os.environ["ICP_EXPORT_PARQUET_DIR"] = str(Path(args.export_parquet).resolve())
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
     options.warehouse.parent.mkdir(parents=True, exist_ok=True)
     return options

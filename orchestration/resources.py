@@ -42,6 +42,7 @@ class WarehouseResource(dg.ConfigurableResource):
     data_dir: str
     path: str
     lock_timeout_seconds: float = 900.0
+    export_parquet_dir: str | None = None
 
     @property
     def warehouse(self) -> Warehouse:
@@ -60,6 +61,10 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
         ),
         "warehouse": WarehouseResource(
-            data_dir=str(settings.data_dir), path=str(settings.warehouse)
+            data_dir=str(settings.data_dir),
+            path=str(settings.warehouse),
+            export_parquet_dir=str(settings.export_parquet_dir)
+            if settings.export_parquet_dir
+            else None,
         ),
     }

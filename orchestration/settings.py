@@ -69,6 +69,7 @@ def parse_dbt_vars(assignments: list[str]) -> dict[str, float]:
 class Settings:
     data_dir: Path
     warehouse: Path
+    export_parquet_dir: Path | None
     memory_limit: str
     threads: int
 
@@ -77,6 +78,11 @@ class Settings:
         return cls(
             data_dir=Path(os.environ.get("ICP_DATA_DIR") or DEFAULT_DATA_DIR).resolve(),
             warehouse=Path(os.environ.get("ICP_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve(),
+            export_parquet_dir=(
+                Path(os.environ["ICP_EXPORT_PARQUET_DIR"]).resolve()
+                if os.environ.get("ICP_EXPORT_PARQUET_DIR")
+                else None
+            ),
             memory_limit=os.environ.get("ICP_DUCKDB_MEMORY_LIMIT", "4GB"),
             threads=int(os.environ.get("ICP_DBT_THREADS", "2")),
         )

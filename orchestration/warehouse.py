@@ -79,6 +79,32 @@ class Warehouse:
         os.replace(self.working_path, self.path)
 
 
+def export_parquet(warehouse: Path, out_dir: Path, schema: str = "marts") -> list[Path]:
+    """Every table of `schema` as `<out_dir>/<table>.parquet`, for tools that read files.
+
+    Each file is written beside its final name and renamed over it, so a reader never sees half
+    a file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                [schema],
+            ).fetchall()
+        ]
+        for table in tables:
+            target = out_dir / f"{table}.parquet"
+            partial = out_dir / f".{table}.parquet.partial"
+            quoted = str(partial).replace("'", "''")
+            conn.execute(f"copy {schema}.{table} to '{quoted}' (format parquet)")
+            os.replace(partial, target)
+            written.append(target)
+    return written
+
+
 class WarehouseLock:
     """Exclusive lock on one warehouse, held from the start of a build until publish or exit."""
 

@@ -1,29 +1,29 @@
 {# Delimited lists (criteria values `a|b`, tech stacks `a;b`), one engine-specific place. #}
 
-{# Rows of `relation` exploded to one row per trimmed, lowercased, non-empty item of `list_column`,
-   keeping `keep_columns`. #}
+{# Rows of `relation` exploded to one row per non-empty item of `list_column`, keeping
+   `keep_columns`: `item` lowercased for matching, `item_text` trimmed as written for display. #}
 {% macro split_to_rows(relation, keep_columns, list_column, delimiter) -%}
     {{ return(adapter.dispatch('split_to_rows', 'icp')(relation, keep_columns, list_column, delimiter)) }}
 {%- endmacro %}
 
 {% macro default__split_to_rows(relation, keep_columns, list_column, delimiter) -%}
-    select {{ keep_columns | join(', ') }}, item
+    select {{ keep_columns | join(', ') }}, lower(item_text) as item, item_text
     from (
         select {{ keep_columns | join(', ') }},
-            lower(trim(unnest(string_split({{ list_column }}, '{{ delimiter }}')))) as item
+            trim(unnest(string_split({{ list_column }}, '{{ delimiter }}'))) as item_text
         from {{ relation }}
     ) as exploded
-    where item <> ''
+    where item_text <> ''
 {%- endmacro %}
 
 {% macro spark__split_to_rows(relation, keep_columns, list_column, delimiter) -%}
-    select {{ keep_columns | join(', ') }}, item
+    select {{ keep_columns | join(', ') }}, lower(item_text) as item, item_text
     from (
-        select {{ keep_columns | join(', ') }}, lower(trim(raw_item)) as item
+        select {{ keep_columns | join(', ') }}, trim(raw_item) as item_text
         from {{ relation }}
         lateral view explode(split({{ list_column }}, '\\{{ delimiter }}')) items as raw_item
     ) as exploded
-    where item <> ''
+    where item_text <> ''
 {%- endmacro %}
 
 {# Text items joined with ', ' in the order of `sort_keys` (ascending; negate a number for

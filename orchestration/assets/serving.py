@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.translator import OWNER, IcpTranslator
-from orchestration.warehouse import release_lock
+from orchestration.warehouse import export_parquet, release_lock
 
 
 def mart_keys() -> list[dg.AssetKey]:
@@ -43,9 +44,12 @@ def icp_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
         building.publish()
     finally:
         release_lock(building)
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(building.path)),
-            "size_bytes": building.path.stat().st_size,
-        }
-    )
+    metadata: dict[str, object] = {
+        "path": dg.MetadataValue.path(str(building.path)),
+        "size_bytes": building.path.stat().st_size,
+    }
+    if warehouse.export_parquet_dir:
+        files = export_parquet(building.path, Path(warehouse.export_parquet_dir))
+        metadata["parquet_export"] = dg.MetadataValue.path(warehouse.export_parquet_dir)
+        metadata["parquet_files"] = len(files)
+    return dg.MaterializeResult(metadata=metadata)

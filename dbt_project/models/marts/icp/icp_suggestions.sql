@@ -61,10 +61,11 @@ observed as (
 
 listed_in_icp as (
 
-    select distinct attribute, item as value_key, item as value
+    select attribute, item as value_key, min(item_text) as value
     from items
     where operator in ('in', 'contains_any')
         and attribute in ('industry', 'region', 'business_model', 'funding_stage', 'tech_stack')
+    group by attribute, item
 
 ),
 
