@@ -35,7 +35,8 @@ $(CHROMIUM):
 	-apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 test: install $(CHROMIUM)
-	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff check orchestration tests benchmarks
+	$(BIN)/dagster definitions validate -w workspace.yaml
 	$(BIN)/pytest -q
 
 dev: install
