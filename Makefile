@@ -3,7 +3,6 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
-export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PYTHONDONTWRITEBYTECODE :=
 MANIFEST := dbt_project/target/manifest.json
 
@@ -39,8 +38,9 @@ test: install $(CHROMIUM)
 	$(BIN)/dagster definitions validate -w workspace.yaml
 	$(BIN)/pytest -q
 
+# The UI and the runs it launches use the project's Dagster instance (telemetry off).
 dev: install
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $${ICP_DAGSTER_PORT:-3000}
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $${ICP_DAGSTER_PORT:-3000}
 
 seeds: install
 	$(BIN)/python -c "from orchestration.generator import write_demo; write_demo('seeds')"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE, PROJECT_ROOT
+from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 from orchestration.settings import SettingsError, parse_as_of, parse_dbt_vars
 
 EXIT_FAILED = 1
@@ -149,14 +149,12 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
     os.environ["ICP_WAREHOUSE"] = str(options.warehouse)
     if args.export_parquet:
         os.environ["ICP_EXPORT_PARQUET_DIR"] = str(Path(args.export_parquet).resolve())
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
     options.warehouse.parent.mkdir(parents=True, exist_ok=True)
     return options
 
 
 def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
     """Materialize the refresh job in process, or raise CommandError naming what failed."""
-    import dagster as dg
 
     from orchestration.definitions import defs
 
@@ -167,7 +165,7 @@ def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
         },
     }
     # dbt's progress lines go to stderr: stdout carries only the summary, for scripts to read.
-    with dg.DagsterInstance.get() as instance, contextlib.redirect_stdout(sys.stderr):
+    with dagster_instance() as instance, contextlib.redirect_stdout(sys.stderr):
         result = defs.resolve_job_def("refresh").execute_in_process(
             run_config=run_config, instance=instance, raise_on_error=False
         )
@@ -176,6 +174,17 @@ def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
         if options.warehouse.exists():
             message += f"\nthe published warehouse {options.warehouse} was left as it was"
         raise CommandError(message, EXIT_BAD_INPUT if bad_input else EXIT_FAILED)
+
+
+def dagster_instance():
+    """The instance that records the run: DAGSTER_HOME's when set (the run then shows in the UI),
+    else an in-memory one. Recording costs about 10 s a refresh: SQLite storage opens a connection
+    per event and a refresh has a few hundred."""
+    import dagster as dg
+
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
 
 
 def failure_message(result) -> tuple[str, bool]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -73,8 +72,3 @@ def copy_fixture(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
-
-
-@pytest.fixture(autouse=True, scope="session")
-def quiet_environment() -> None:
-    os.environ.setdefault("DAGSTER_HOME", str(Path(__file__).parent.parent / ".dagster_home"))
