@@ -155,10 +155,10 @@ CHANNEL_MIX = np.array([0.23, 0.12, 0.16, 0.07, 0.18, 0.10, 0.12])
 NO_CHANNEL_SHARE = 0.02
 # Conversion log-odds per channel, and the marketing spend per customer acquired (USD).
 CHANNEL_CONVERSION = np.array([0.0, -0.4, 0.2, -0.2, -0.3, 0.5, 0.8])
-CHANNEL_CAC_USD = np.array([2200.0, 5500.0, 800.0, 8000.0, 3000.0, 600.0, 150.0])
+CHANNEL_CAC_USD = np.array([8800.0, 22000.0, 3200.0, 32000.0, 12000.0, 2400.0, 600.0])
 # Channels whose spend is partly booked by the European team, in EUR.
 EUR_SPEND_CHANNELS = ("paid_search", "events")
-SALES_COST_PER_CUSTOMER_USD = 1400.0
+SALES_COST_PER_CUSTOMER_USD = 5600.0
 
 PLANS = ("starter", "growth", "enterprise")
 PLAN_FLOOR_USD = np.array([0.0, 500.0, 3000.0])  # monthly price from which each plan applies
