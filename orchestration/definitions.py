@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.assets.exposures import icp_exposures
 from orchestration.assets.models import icp_models
 from orchestration.assets.raw import raw_tables
 from orchestration.assets.serving import icp_warehouse
@@ -13,7 +14,7 @@ from orchestration.schedules import daily_refresh
 from orchestration.sensors import raw_files_changed
 
 defs = dg.Definitions(
-    assets=with_freshness([raw_tables, icp_models, icp_warehouse]),
+    assets=[*with_freshness([raw_tables, icp_models, icp_warehouse]), *icp_exposures],
     asset_checks=[icp_drift_checks],
     jobs=[refresh_job],
     schedules=[daily_refresh],
