@@ -33,7 +33,18 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	-apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: install $(CHROMIUM)
+# tests/test_spark.py builds on Spark in this process: the `spark` extra (pyspark, dbt-spark) and
+# a Java 17 runtime (Debian's package when the machine has none).
+SPARK_EXTRA := $(VENV)/.spark-extra
+$(SPARK_EXTRA): $(BIN)/icp
+	$(UV) sync --frozen --extra spark --compile-bytecode
+	@touch $@
+
+JAVA := $(shell command -v java 2>/dev/null || echo /usr/bin/java)
+$(JAVA):
+	-apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless
+
+test: install $(SPARK_EXTRA) $(JAVA) $(CHROMIUM)
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/dagster definitions validate -w workspace.yaml
 	$(BIN)/pytest -q

@@ -1,7 +1,7 @@
 """`icp`: the command scripts and schedulers call.
 
     icp refresh [--data-dir DIR] [--warehouse PATH] [--as-of YYYY-MM-DD] [--var NAME=NUMBER]
-                [--fail-on-drift]
+                [--target duckdb|spark] [--fail-on-drift]
     icp backfill-drift --from YYYY-MM-DD --to YYYY-MM-DD [--every month|week] [same options]
     icp generate --accounts N --out DIR [--format csv|parquet] [--seed N] [--no-drift] [--dirty]
 
@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
+
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
+from orchestration.raw_files import RawInputError, sql_string
 from orchestration.settings import SettingsError, parse_as_of, parse_dbt_vars
 
 EXIT_FAILED = 1
@@ -101,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument(
         "--as-of",
         help="as-of date YYYY-MM-DD (default: the latest event date in the input, never today)",
+    )
+    refresh.add_argument(
+        "--target",
+        choices=["duckdb", "spark"],
+        default=os.environ.get("ICP_DBT_TARGET") or "duckdb",
+        help="engine (default: $ICP_DBT_TARGET or duckdb). spark needs the spark extra and runs "
+        "dbt on Spark in this process; --warehouse is then a directory and every mart is written "
+        "as Parquet at DIR/marts/<table>/ (docs/scaling.md)",
     )
     backfill = commands.add_parser(
         "backfill-drift",
@@ -201,38 +212,41 @@ def failure_message(result) -> tuple[str, bool]:
 
 def print_summary(warehouse: Path, seconds: float) -> str:
     """Print what the refresh produced; return the overall drift status."""
-    import duckdb
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return print_summary_of(conn, warehouse, seconds)
 
+
+def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: float) -> str:
+    """The summary from any connection with the marts as `marts.<table>`."""
     from orchestration import summaries
 
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        numbers = summaries.headline(conn)
-        print(f"Warehouse: {warehouse}  (built in {seconds:.1f} s)")
-        print(
-            f"Accounts: {numbers['accounts']:,}   customers: {numbers['customers']:,} "
-            f"({numbers['active_customers']:,} active)   "
-            f"median LTV: {_money(numbers['median_ltv_usd'])}   "
-            f"median CAC: {_money(numbers['median_cac_usd'])}"
-        )
-        print("\nLTV:CAC by acquisition channel (customers):")
-        print(summaries.ltv_to_cac_by_channel(conn).text())
-        print(f"\nICP tier mix (version {summaries.icp_version(conn) or 'none'}):")
-        print(summaries.tier_mix(conn).text())
-        print("\nICP discovery, top suggestions (marts.icp_suggestions):")
-        print(summaries.top_suggestions(conn).text())
-        drift = summaries.latest_drift(conn)
-        overall = next((row[1] for row in drift.rows if row[0] == "overall"), "none")
-        print(f"\nICP drift (marts.icp_drift): overall {overall}")
-        print(drift.text())
-        for line in summaries.top_contributors(conn):
-            print(f"  moved: {line}")
-        rejected = summaries.rejected_by_table(conn)
-        if rejected.rows:
-            total = sum(row[2] for row in rejected.rows)
-            print(f"\nRejected input rows: {total:,} (details: marts.rejected_rows)")
-            print(rejected.text())
-        else:
-            print("\nRejected input rows: none")
+    numbers = summaries.headline(conn)
+    print(f"Warehouse: {warehouse}  (built in {seconds:.1f} s)")
+    print(
+        f"Accounts: {numbers['accounts']:,}   customers: {numbers['customers']:,} "
+        f"({numbers['active_customers']:,} active)   "
+        f"median LTV: {_money(numbers['median_ltv_usd'])}   "
+        f"median CAC: {_money(numbers['median_cac_usd'])}"
+    )
+    print("\nLTV:CAC by acquisition channel (customers):")
+    print(summaries.ltv_to_cac_by_channel(conn).text())
+    print(f"\nICP tier mix (version {summaries.icp_version(conn) or 'none'}):")
+    print(summaries.tier_mix(conn).text())
+    print("\nICP discovery, top suggestions (marts.icp_suggestions):")
+    print(summaries.top_suggestions(conn).text())
+    drift = summaries.latest_drift(conn)
+    overall = next((row[1] for row in drift.rows if row[0] == "overall"), "none")
+    print(f"\nICP drift (marts.icp_drift): overall {overall}")
+    print(drift.text())
+    for line in summaries.top_contributors(conn):
+        print(f"  moved: {line}")
+    rejected = summaries.rejected_by_table(conn)
+    if rejected.rows:
+        total = sum(row[2] for row in rejected.rows)
+        print(f"\nRejected input rows: {total:,} (details: marts.rejected_rows)")
+        print(rejected.text())
+    else:
+        print("\nRejected input rows: none")
     return overall
 
 
@@ -247,9 +261,53 @@ def refresh(args: argparse.Namespace) -> int:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     options = refresh_options(args)
     started = time.monotonic()
-    run_refresh(options, as_of)
-    overall = print_summary(options.warehouse, time.monotonic() - started)
+    if args.target == "spark":
+        overall = spark_refresh(options, as_of, started)
+    else:
+        run_refresh(options, as_of)
+        overall = print_summary(options.warehouse, time.monotonic() - started)
     return drift_exit_code(args, overall)
+
+
+def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) -> str:
+    """dbt build on Spark in this process (orchestration/spark.py), then the same summary, read by
+    DuckDB from the Parquet the marts were written to: the check that any engine can read them."""
+    try:
+        from orchestration import spark
+    except ImportError as error:
+        raise CommandError(
+            f"--target spark needs the spark extra ({error.name} is missing): "
+            "uv sync --extra spark, or pip install 'icp[spark]'",
+            EXIT_BAD_INPUT,
+        ) from None
+    try:
+        spark.build(options.data_dir, options.warehouse, as_of, dict(options.dbt_vars))
+    except RawInputError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    except spark.SparkBuildError as error:
+        raise CommandError(f"{error} ({options.warehouse / 'dbt-logs'})", EXIT_FAILED) from None
+    with duckdb.connect() as conn:
+        register_parquet_marts(conn, options.warehouse, as_of)
+        return print_summary_of(conn, options.warehouse / "marts", time.monotonic() - started)
+
+
+def register_parquet_marts(
+    conn: duckdb.DuckDBPyConnection, warehouse: Path, as_of: str | None
+) -> None:
+    """Views `marts.<table>` over the Parquet a Spark build wrote, for the summary."""
+    from orchestration.spark import parquet_scan
+
+    conn.execute("create schema marts")
+    for table in sorted(path for path in (warehouse / "marts").iterdir()):
+        conn.execute(f"create view marts.{table.name} as select * from {parquet_scan(table)}")
+    # The summary reads the run's as-of date from this staging view, which on Spark is a catalog
+    # view, not files: the given date, else the newest in the drift history.
+    conn.execute("create schema staging")
+    run_date = f"date {sql_string(as_of)}" if as_of else "max(as_of_date)"
+    conn.execute(
+        f"create view staging.stg_run__as_of_date as select {run_date} as as_of_date "
+        "from marts.icp_drift"
+    )
 
 
 def drift_exit_code(args: argparse.Namespace, overall: str) -> int:

@@ -70,9 +70,7 @@ ENRICHERS: dict[str, Enricher] = {
 }
 
 
-def quarantine_metadata(
-    conn: duckdb.DuckDBPyConnection, relation: str
-) -> dict[str, Any]:
+def quarantine_metadata(conn: duckdb.DuckDBPyConnection, relation: str) -> dict[str, Any]:
     """Rows a base (quarantine) model rejected, and the share of its input."""
     [(rows, rejected)] = conn.execute(
         f"select count(*), count(_rejection_reason) from {relation}"
@@ -80,9 +78,7 @@ def quarantine_metadata(
     return {"rows_rejected": rejected, "rejected_share": round(rejected / rows, 4) if rows else 0.0}
 
 
-def model_metadata(
-    conn: duckdb.DuckDBPyConnection, unique_id: str
-) -> dict[str, Any]:
+def model_metadata(conn: duckdb.DuckDBPyConnection, unique_id: str) -> dict[str, Any]:
     relation = relations_by_unique_id().get(unique_id)
     if relation is None:
         return {}

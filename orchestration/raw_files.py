@@ -90,8 +90,7 @@ def find_file(data_dir: Path, table: RawTable) -> tuple[Path, str]:
         )
     if len(present) > 1:
         raise RawInputError(
-            f"two files for raw table '{table.name}': {present[0][0]} and {present[1][0]}; "
-            "keep one"
+            f"two files for raw table '{table.name}': {present[0][0]} and {present[1][0]}; keep one"
         )
     return present[0]
 

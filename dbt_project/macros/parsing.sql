@@ -6,12 +6,22 @@
     nullif(trim(cast({{ expr }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
-{% macro parse_timestamp(expr) -%}
-    {{ return(adapter.dispatch('parse_timestamp', 'icp')(expr)) }}
+{# The shapes the contract documents, checked before any engine parses: each engine's parser
+   accepts its own extras (DuckDB `infinity`, `1_000`, hour 24, `12.5` as a bigint; Spark `2024`,
+   `2024-01`, a space before the offset), so only these shapes reach it and every engine accepts and
+   rejects the same values. Written without backslashes: engines escape them differently. #}
+{% macro timestamp_shape() -%}
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$'
 {%- endmacro %}
 
 {# ISO 8601 with or without time, with `Z` or an offset; the result is a UTC timestamp without zone
    (the session time zone is UTC, set in the profile). #}
+{% macro parse_timestamp(expr) -%}
+    case when {{ icp.regex_matches(expr, icp.timestamp_shape()) }}
+        then {{ adapter.dispatch('parse_timestamp', 'icp')(expr) }}
+    end
+{%- endmacro %}
+
 {% macro default__parse_timestamp(expr) -%}
     cast(try_cast({{ expr }} as timestamptz) as timestamp)
 {%- endmacro %}
@@ -24,33 +34,21 @@
     cast({{ icp.parse_timestamp(expr) }} as date)
 {%- endmacro %}
 
-{% macro parse_decimal(expr) -%}
-    {{ return(adapter.dispatch('parse_decimal', 'icp')(expr)) }}
-{%- endmacro %}
-
 {# Amounts are decimals with a dot. They are parsed as decimal, which rejects `1,200.00`, `12,5O`,
    `inf` and `nan`, then carried as double so sums and ratios behave alike on every engine. #}
-{% macro default__parse_decimal(expr) -%}
-    cast(try_cast({{ expr }} as decimal(38, 10)) as double)
+{% macro parse_decimal(expr) -%}
+    case when {{ icp.regex_matches(expr, "'^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+) *$'") }}
+        then cast(try_cast(trim({{ expr }}) as decimal(38, 10)) as double)
+    end
 {%- endmacro %}
 
-{% macro spark__parse_decimal(expr) -%}
-    cast(try_cast({{ expr }} as decimal(38, 10)) as double)
-{%- endmacro %}
-
+{# Whole numbers, `12.0` included (spreadsheets write it); `12.5` is not one. #}
 {% macro parse_integer(expr) -%}
-    {{ return(adapter.dispatch('parse_integer', 'icp')(expr)) }}
+    case when {{ icp.regex_matches(expr, "'^ *[+-]?[0-9]+([.]0+)? *$'") }}
+        then try_cast(try_cast(trim({{ expr }}) as decimal(38, 0)) as bigint)
+    end
 {%- endmacro %}
 
-{% macro default__parse_integer(expr) -%}
-    try_cast({{ expr }} as bigint)
-{%- endmacro %}
-
-{% macro spark__parse_integer(expr) -%}
-    try_cast({{ expr }} as bigint)
-{%- endmacro %}
-
-{# A web domain compared as the contract says: lowercase, without scheme, `www.` or path. #}
 {% macro normalize_domain(expr) -%}
     nullif(
         {{ icp.regex_replace(
@@ -69,8 +67,15 @@
     regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
 
+{#- Spark string literals treat a backslash as an escape (DuckDB's do not), and Java regex writes a
+    group reference as $1 where RE2 writes \1: both translated here so callers write one pattern. -#}
+{% macro spark_literal_pattern(text) -%}
+    {{ text | replace('\\', '\\\\') }}
+{%- endmacro %}
+
 {% macro spark__regex_replace(expr, pattern, replacement) -%}
-    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}')
+    {%- set java_replacement = modules.re.sub('\\\\([0-9])', '$\\1', replacement) -%}
+    regexp_replace({{ expr }}, '{{ icp.spark_literal_pattern(pattern) }}', '{{ icp.spark_literal_pattern(java_replacement) }}')
 {%- endmacro %}
 
 {% macro regex_matches(expr, pattern) -%}
@@ -82,5 +87,5 @@
 {%- endmacro %}
 
 {% macro spark__regex_matches(expr, pattern) -%}
-    ({{ expr }} rlike {{ pattern }})
+    ({{ expr }} rlike {{ icp.spark_literal_pattern(pattern) }})
 {%- endmacro %}

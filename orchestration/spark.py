@@ -1,0 +1,337 @@
+"""The same dbt project on Spark: the raw files registered in the Spark catalog, then `dbt build`.
+
+dbt-spark's `session` method runs Spark inside this process (pyspark, the `spark` extra), which is
+how the tests and a laptop build on Spark. Every table lands as Parquet under the warehouse
+directory, `<warehouse>/<schema>/<table>/`, so DuckDB (or any Parquet reader) can read the marts at
+`<warehouse>/marts/<table>/*.parquet`.
+
+The raw layer matches the DuckDB one (orchestration/raw_files.py) and reuses its checks: each input
+file is found and its header checked against the contract, then read in place (CSV: header row,
+RFC 4180 quoting, multi-line fields) and written once as the Parquet table `raw.<table>` at
+`<warehouse>/raw/<table>/`: the contract's column names, every value a string, and `_row_number` in
+file order. The catalog is a Derby metastore under the warehouse directory, so a later dbt process
+(`ICP_DBT_TARGET=spark dbt build`) still finds the tables.
+
+On a cluster the raw tables are usually already in the warehouse: point the `raw_schema` var at them
+and skip the registration (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+import yaml
+
+from orchestration.project import DBT_PROJECT_DIR
+from orchestration.raw_files import (
+    RAW_SCHEMA,
+    RawFile,
+    RawInputError,
+    RawTable,
+    column_mapping,
+    csv_header,
+    find_file,
+    load_contract,
+    sql_string,
+)
+from orchestration.settings import SettingsError, parse_as_of
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
+    from pyspark.sql import SparkSession
+
+TARGET = "spark"
+WAREHOUSE_ENV = "ICP_SPARK_WAREHOUSE"
+
+
+def parquet_scan(folder: Path) -> str:
+    """SQL that reads one table's Parquet folder from any DuckDB, partitioned tables (the drift
+    history, one `as_of_date=<date>` folder per date) with their partition column."""
+    if any(folder.glob("*=*")):
+        files = sql_string(str(folder / "*" / "*.parquet"))
+        return f"read_parquet({files}, hive_partitioning = true)"
+    return f"read_parquet({sql_string(str(folder / '*.parquet'))})"
+
+
+class SparkBuildError(RuntimeError):
+    """A dbt command on Spark that did not succeed; the message names the command."""
+
+
+def spark_string(value: str) -> str:
+    """A Spark SQL string literal: there a backslash escapes, and `''` is two adjacent literals."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def spark_identifier(value: str) -> str:
+    """A Spark SQL identifier: file column names reach SQL only through this."""
+    return "`" + value.replace("`", "``") + "`"
+
+
+def profile_settings(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The Spark settings of the `spark` profile target, rendered as dbt renders them.
+
+    Read from profiles.yml so the session this module starts and the one dbt would start are
+    configured in one place.
+    """
+    env = dict(os.environ if environ is None else environ)
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in env:
+            return env[name]
+        if default is None:
+            raise KeyError(f"environment variable {name} is not set")
+        return default
+
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    raw = profile["icp"]["outputs"][TARGET]["server_side_parameters"]
+    return {key: jinja2.Template(str(value)).render(env_var=env_var) for key, value in raw.items()}
+
+
+def start_session(warehouse: Path) -> SparkSession:
+    """The process's Spark session, with the profile's settings for this warehouse directory.
+
+    Sets ICP_SPARK_WAREHOUSE so dbt, in the same process, renders the same profile. Spark keeps one
+    session per process: a second call returns it (a different warehouse needs a new process).
+    """
+    from pyspark.sql import SparkSession
+
+    warehouse = warehouse.resolve()
+    settings = profile_settings({**os.environ, WAREHOUSE_ENV: str(warehouse)})
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        # The warehouse and metastore directories are fixed when the session starts.
+        current = active.conf.get("spark.sql.warehouse.dir") or ""
+        wanted = settings["spark.sql.warehouse.dir"]
+        if current.removeprefix("file:").rstrip("/") != wanted.rstrip("/"):
+            raise SparkBuildError(
+                f"this process's Spark session uses {current}; a build into {warehouse} needs "
+                "a new process"
+            )
+    warehouse.mkdir(parents=True, exist_ok=True)
+    os.environ[WAREHOUSE_ENV] = str(warehouse)
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def stop_session() -> None:
+    """Stop this process's Spark session (and its JVM), if one is running."""
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.stop()
+
+
+def file_view_sql(name: str, path: Path, fmt: str, width: int) -> str:
+    """A temporary view over the file as it is; CSV columns are positional strings."""
+    if fmt == "parquet":
+        path_option = spark_string(str(path))
+        return f"create or replace temporary view {name} using parquet options (path {path_option})"
+    # The header row is skipped and the columns named c0..cN by position: names in the file are
+    # matched to the contract in Python (trimmed, case-insensitive), as for DuckDB.
+    columns = ", ".join(f"c{index} string" for index in range(width))
+    options = {
+        "path": str(path),
+        "header": "true",
+        "multiLine": "true",
+        "quote": '"',
+        "escape": '"',
+        "encoding": "UTF-8",
+        "mode": "PERMISSIVE",
+        "enforceSchema": "true",
+    }
+    rendered = ", ".join(f"{key} {spark_string(value)}" for key, value in options.items())
+    return f"create or replace temporary view {name} ({columns}) using csv options ({rendered})"
+
+
+# monotonically_increasing_id() is (scan partition << 33) + position in that partition.
+PARTITION_SHIFT = 33
+POSITION_MASK = (1 << PARTITION_SHIFT) - 1
+
+
+def partition_rows_sql(source: str) -> str:
+    """Rows per scan partition of the file: the first of two passes that number its rows."""
+    return (
+        f"select shiftright(monotonically_increasing_id(), {PARTITION_SHIFT}) as part, "
+        f"count(*) as rows from {source} group by 1"
+    )
+
+
+def partition_starts(counts: list[tuple[int, int]]) -> dict[int, int]:
+    """How many rows of the file come before each scan partition (partitions are in file order)."""
+    starts, total = {}, 0
+    for part, rows in sorted(counts):
+        starts[part] = total
+        total += rows
+    return starts
+
+
+def raw_table_sql(
+    table: RawTable,
+    source: str,
+    location: Path,
+    mapping: dict[str, str],
+    names: dict[str, str],
+    starts: dict[int, int],
+) -> str:
+    """`raw.<table>`: contract names, every value a string, `_row_number` 1..N in file order.
+
+    A file's scan partitions are its splits in order, so a row's number is the rows of the
+    partitions before it plus its position in its own: no single-partition sort, which a
+    `row_number()` over the whole file would be. Written once as Parquet (a snapshot of the input
+    at registration): the raw table is read more than once, and Spark refuses a join on anything
+    derived from a non-deterministic row id.
+    """
+    selected = [
+        f"cast({spark_identifier(names[mapping[column]])} as string) as {column}"
+        if column in mapping
+        else f"cast(null as string) as {column}"
+        for column in table.columns
+    ]
+    pairs = ", ".join(f"{part}, cast({start} as bigint)" for part, start in starts.items())
+    row_number = (
+        f"element_at(map({pairs}), cast(shiftright(_row_id, {PARTITION_SHIFT}) as int))"
+        f" + (_row_id & {POSITION_MASK}) + 1"
+        if starts
+        else "null"  # an empty file: no row to number
+    )
+    return (
+        f"create table {RAW_SCHEMA}.{table.name} using parquet "
+        f"location {spark_string(str(location))} as\n"
+        f"select cast({row_number} as bigint) as _row_number, {', '.join(selected)}\n"
+        f"from (select *, monotonically_increasing_id() as _row_id from {source}) as file_rows"
+    )
+
+
+def register(spark: SparkSession, table: RawTable, data_dir: Path, warehouse: Path) -> RawFile:
+    """Check one table's file and land it as `raw.<table>`; raise RawInputError naming it."""
+    path, fmt = find_file(data_dir, table)
+    source = f"icp_raw_file_{table.name}"
+    if fmt == "csv":
+        header = csv_header(path)
+        names = {name: f"c{index}" for index, name in enumerate(header)}
+    else:
+        try:
+            header = spark.read.parquet(str(path)).columns
+        except Exception as error:  # noqa: BLE001 - Spark raises its own hierarchy
+            raise RawInputError(
+                f"unreadable file: {path} is not a readable Parquet file ({error})"
+            ) from None
+        names = {name: name for name in header}
+    mapping = column_mapping(table, path, header)
+    spark.sql(file_view_sql(source, path, fmt, len(header)))
+    spark.sql(f"drop table if exists {RAW_SCHEMA}.{table.name}")
+    location = warehouse / RAW_SCHEMA / table.name
+    try:
+        counts = [(row[0], row[1]) for row in spark.sql(partition_rows_sql(source)).collect()]
+        starts = partition_starts(counts)
+        spark.sql(raw_table_sql(table, source, location, mapping, names, starts))
+    except Exception as error:  # noqa: BLE001
+        raise RawInputError(f"unreadable file: {path} ({error})") from None
+    finally:
+        spark.catalog.dropTempView(source)
+    stat = path.stat()
+    rows = sum(count for _, count in counts)
+    return RawFile(table.name, path, fmt, stat.st_size, stat.st_mtime, rows)
+
+
+def register_all(
+    spark: SparkSession, tables: list[RawTable], data_dir: Path, warehouse: Path
+) -> list[RawFile]:
+    """Land every raw table in the Spark catalog, or stop on the first unusable file."""
+    data_dir = data_dir.resolve()
+    if not data_dir.is_dir():
+        raise RawInputError(f"data directory not found: {data_dir}")
+    spark.sql(f"create schema if not exists {RAW_SCHEMA}")
+    return [register(spark, table, data_dir, warehouse) for table in tables]
+
+
+@dataclass(frozen=True)
+class SparkBuild:
+    """What a build on Spark produced, and how long each step took (seconds)."""
+
+    warehouse: Path
+    raw_files: list[RawFile]
+    register_seconds: float
+    build_seconds: float
+
+
+def run_dbt(warehouse: Path, args: list[str]) -> dbtRunnerResult:
+    """One dbt command on the spark target, in this process (so it shares the Spark session)."""
+    from dbt.cli.main import dbtRunner
+
+    common = [
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target", TARGET,
+        "--target-path", str(warehouse / "dbt-target"),
+    ]  # fmt: skip
+    command, rest = args[0], args[1:]
+    result = dbtRunner().invoke(
+        ["--log-path", str(warehouse / "dbt-logs"), "--no-use-colors", command, *common, *rest]
+    )
+    if not result.success:
+        raise SparkBuildError(f"dbt {command} on Spark failed: {result.exception or 'see log'}")
+    return result
+
+
+def build(
+    data_dir: Path,
+    warehouse: Path,
+    as_of: str | None = None,
+    dbt_vars: dict[str, object] | None = None,
+    select: str | None = None,
+) -> SparkBuild:
+    """Land the raw files of `data_dir`, then `dbt build` the project on Spark into `warehouse`."""
+    warehouse = warehouse.resolve()
+    as_of = parse_as_of(as_of)
+    spark = start_session(warehouse)
+    run_dbt(warehouse, ["parse"])
+    tables = load_contract(warehouse / "dbt-target" / "manifest.json")
+    started = time.perf_counter()
+    found = register_all(spark, tables, data_dir, warehouse)
+    registered = time.perf_counter()
+    variables = dict(dbt_vars or {})
+    if as_of:
+        variables["as_of_date"] = as_of
+    args = ["build", "--vars", json.dumps(variables, sort_keys=True)]
+    if select:
+        args += ["--select", select]
+    run_dbt(warehouse, args)
+    return SparkBuild(warehouse, found, registered - started, time.perf_counter() - registered)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m orchestration.spark --data-dir DIR --warehouse DIR [--as-of DATE]`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--warehouse", type=Path, required=True)
+    parser.add_argument("--as-of", default=None)
+    parser.add_argument("--select", default=None)
+    options = parser.parse_args(argv)
+    try:
+        result = build(options.data_dir, options.warehouse, options.as_of, select=options.select)
+    except (RawInputError, SettingsError, SparkBuildError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"built on Spark into {result.warehouse}: raw files registered in "
+        f"{result.register_seconds:.1f} s, dbt build {result.build_seconds:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,315 @@
+"""The same dbt project on Spark (dbt-spark's session method) gives the same answers as on DuckDB.
+
+The hand-computed fixture company is built on Spark once per test session into a temporary
+warehouse directory; each mart, written as Parquet at `<warehouse>/marts/<table>/`, is read back
+with DuckDB and compared with the DuckDB build of the same input: money to the cent, every other
+value exactly, text lists in the same order. A difference is a bug in an engine-specific macro,
+never a tolerance to widen. The macros themselves are also run on both engines over awkward values,
+and the raw registration over awkward files.
+
+Needs the `spark` extra (pyspark) and Java 17; without them these tests skip.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.project import DBT_PROJECT_DIR
+from orchestration.raw_files import load_contract, register_all, sql_string
+from tests.conftest import AS_OF, COMPANY
+
+pytestmark = pytest.mark.spark
+
+pytest.importorskip("pyspark", reason="the spark extra is not installed (uv sync --all-extras)")
+if shutil.which("java") is None:
+    pytest.skip("Spark needs Java 17 (no java on PATH)", allow_module_level=True)
+
+from orchestration import cli, spark  # noqa: E402 - after the skips: imports pyspark lazily anyway
+
+MARTS = (
+    "dim_accounts",
+    "fct_cac",
+    "fct_unattributed_spend",
+    "fct_account_icp_criteria",
+    "icp_suggestions",
+    "dim_contacts",
+    "rejected_rows",
+    "fct_load_audit",
+    "icp_drift",
+    "icp_drift_contributions",
+)
+
+
+@pytest.fixture(scope="session")
+def spark_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The fixture company built on Spark: one Spark session for the whole test session."""
+    warehouse = tmp_path_factory.mktemp("spark") / "warehouse"
+    paths = ["--data-dir", str(COMPANY), "--warehouse", str(warehouse)]
+    assert cli.main(["refresh", "--target", "spark", *paths, "--as-of", AS_OF]) == 0
+    yield warehouse
+    spark.stop_session()
+
+
+def mart_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    return conn.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = 'duck' and table_schema = 'marts' and table_name = ? "
+        "order by ordinal_position",
+        [table],
+    ).fetchall()
+
+
+def same_value(column: str, duck: object, spark_value: object) -> bool:
+    """Money to the cent, other numbers alike (a sum may differ in its last bit), else equal."""
+    if isinstance(duck, float) and isinstance(spark_value, float):
+        if column.endswith("_usd"):
+            return round(duck, 2) == round(spark_value, 2)
+        return math.isclose(duck, spark_value, rel_tol=1e-12, abs_tol=1e-12)
+    return duck == spark_value
+
+
+@pytest.mark.parametrize("table", MARTS)
+def test_mart_matches_duckdb(table: str, spark_warehouse: Path, company_warehouse: Path) -> None:
+    with duckdb.connect() as conn:
+        conn.execute(f"attach {sql_string(str(company_warehouse))} as duck (read_only)")
+        columns = mart_columns(conn, table)
+        names = ", ".join(name for name, _ in columns)
+        scan = spark.parquet_scan(spark_warehouse / "marts" / table)
+        spark_types = conn.execute(f"describe select {names} from {scan}").fetchall()
+        assert [(row[0], row[1]) for row in spark_types] == columns, "column names and types"
+        duck_rows = conn.execute(f"select {names} from duck.marts.{table} order by all").fetchall()
+        spark_rows = conn.execute(f"select {names} from {scan} order by all").fetchall()
+    assert len(spark_rows) == len(duck_rows)
+    differences = [
+        (name, duck_value, spark_value)
+        for duck_row, spark_row in zip(duck_rows, spark_rows, strict=True)
+        for (name, _), duck_value, spark_value in zip(columns, duck_row, spark_row, strict=True)
+        if not same_value(name, duck_value, spark_value)
+    ]
+    assert differences == []
+
+
+def test_marts_are_parquet_under_the_warehouse(spark_warehouse: Path) -> None:
+    """Every table is a Parquet folder `<warehouse>/<schema>/<table>/`; nothing in the cwd."""
+    for table in MARTS:
+        assert list((spark_warehouse / "marts" / table).glob("**/*.parquet")), table
+    drift = spark_warehouse / "marts" / "icp_drift" / f"as_of_date={AS_OF}"
+    assert list(drift.glob("*.parquet")), "icp_drift is partitioned by as_of_date"
+    assert (spark_warehouse / "metastore_db").is_dir()
+    assert not (Path.cwd() / "metastore_db").exists()
+    assert not (Path.cwd() / "spark-warehouse").exists()
+
+
+def test_profile_settings_follow_the_warehouse(tmp_path: Path) -> None:
+    settings = spark.profile_settings({spark.WAREHOUSE_ENV: str(tmp_path)})
+    assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/spark-warehouse"
+    assert (
+        f"databaseName={tmp_path}/metastore_db;"
+        in settings["spark.hadoop.javax.jdo.option.ConnectionURL"]
+    )
+    assert settings["spark.sql.session.timeZone"] == "UTC"
+
+
+# Values the engine-specific macros must read alike: (label, text). ISO shapes with and without a
+# zone; what one engine alone would read (`2024`, `24:00`, zone names, `1_000`, `12.5` as a whole
+# number); regex escapes (`\.`, `\|`, `\p{L}`, a group in the replacement). No backslash in the
+# values themselves: Spark reads one in a string literal as an escape (files are not affected).
+TEXTS = [
+    "2024-01-15",
+    "2024-1-5",
+    "2024-01-15T10:20:30Z",
+    "2024-01-15T10:20:30+02:00",
+    "2024-01-15T10:20:30-0530",
+    "2024-01-15 10:20:30",
+    "2024-01-15T10:20:30.123456Z",
+    "2024-01-15T10:20",
+    "2024-12-31T23:30:00-02:00",
+    "2024-02-30",
+    "2024",
+    "2024-01",
+    "2024-01-15T24:00:00",
+    "2024-01-15 10:20:30 UTC",
+    "2024-01-15T10:20:30 +02:00",
+    "2024-01-15T10",
+    "05/03/2024",
+    "12.5",
+    "-3",
+    "+4.5",
+    ".5",
+    "1e3",
+    "12.0",
+    "1,200.00",
+    "12,5O",
+    "1_000",
+    "0x10",
+    "inf",
+    "nan",
+    "9223372036854775808",
+    "HTTPS://www.Acme.com/path?q=1",
+    "wwwx.io",
+    "www.beta.io#top",
+    "Sr. VP, Sales & Ops – EMEA",
+    "Mail bob.smith+x@acme.co.uk or $1",
+    "a|b| C ||d",
+    "a;B; c;",
+]
+
+
+def macro_sql() -> str:
+    """One query calling every engine-specific macro on every text, as strings."""
+    text = "{{ dbt.type_string() }}"
+    values = ", ".join(
+        f"({index}, '{value.replace(chr(39), chr(39) * 2)}')" for index, value in enumerate(TEXTS)
+    )
+    return f"""
+with cases as (select * from (values {values}) as t(case_id, raw)),
+dated as (
+    select case_id, raw, {{{{ icp.parse_date('raw') }}}} as day from cases
+),
+items as (
+    {{{{ icp.split_to_rows('cases', ['case_id'], 'raw', '|') }}}}
+),
+stack_items as (
+    {{{{ icp.split_to_rows('cases', ['case_id'], 'raw', ';') }}}}
+),
+lists as (
+    select case_id,
+        {{{{ icp.ordered_list_agg('item', ['-length(item)', 'item']) }}}} as pipe_items
+    from items group by case_id
+),
+stacks as (
+    select case_id, {{{{ icp.ordered_list_agg('item', ['item']) }}}} as stack_items
+    from stack_items group by case_id
+)
+select
+    cases.case_id,
+    cast({{{{ icp.parse_timestamp('cases.raw') }}}} as {text}) as parsed_timestamp,
+    cast(dated.day as {text}) as parsed_date,
+    {{{{ icp.parse_decimal('cases.raw') }}}} as parsed_decimal,
+    cast({{{{ icp.parse_integer('cases.raw') }}}} as {text}) as parsed_integer,
+    {{{{ icp.normalize_domain('cases.raw') }}}} as domain,
+    {{{{ icp.mask_emails('cases.raw') }}}} as masked,
+    {{{{ icp.regex_replace('lower(cases.raw)', '[^\\\\p{{L}}\\\\p{{N}}]+', ' ') }}}} as words,
+    case when {{{{ icp.regex_matches('cases.raw', "'^ *-?[0-9]+(\\\\.[0-9]+)? *$'") }}}}
+        then 'number' else 'other' end as number_shape,
+    cast({{{{ icp.month_of('dated.day') }}}} as {text}) as month,
+    cast(cast({{{{ dbt.dateadd('month', 1, 'dated.day') }}}} as date) as {text}) as next_month,
+    cast({{{{ icp.whole_months_between('dated.day', "cast('2024-03-31' as date)") }}}}
+        as {text}) as months_to_march_end,
+    lists.pipe_items,
+    stacks.stack_items
+from cases
+inner join dated on cases.case_id = dated.case_id
+left join lists on cases.case_id = lists.case_id
+left join stacks on cases.case_id = stacks.case_id
+"""
+
+
+def dbt_args(target: str, sql: str, target_path: Path) -> list[str]:
+    return [
+        "--log-path", str(target_path / "logs"),
+        "show", "--inline", sql, "--limit", "1000", "--output", "json",
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target", target, "--target-path", str(target_path),
+    ]  # fmt: skip
+
+
+def show_on_spark(sql: str, target_path: Path) -> list[dict[str, object]]:
+    """`dbt show --inline` on Spark, in this process (its Spark session); rows as dbt's JSON."""
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(dbt_args(spark.TARGET, sql, target_path))
+    assert result.success, result.exception
+    text = io.StringIO()
+    result.result.results[0].agate_table.to_json(text)
+    return sorted(json.loads(text.getvalue()), key=lambda row: row["case_id"])
+
+
+def show_on_duckdb(sql: str, tmp_path: Path) -> list[dict[str, object]]:
+    """The same on DuckDB, in a child process: DuckDB objects still alive in a process that
+    also ran Spark make the interpreter's exit print leak warnings."""
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "--quiet", *dbt_args("duckdb", sql, tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ICP_DUCKDB_PATH": str(tmp_path / "macros.duckdb")},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    return sorted(json.loads(completed.stdout)["show"], key=lambda row: row["case_id"])
+
+
+def test_engine_specific_macros_agree(spark_warehouse: Path, tmp_path: Path) -> None:
+    sql = macro_sql()
+    duck = show_on_duckdb(sql, tmp_path)
+    on_spark = show_on_spark(sql, spark_warehouse / "dbt-target")
+    assert len(duck) == len(TEXTS)
+    differences = [
+        (TEXTS[int(duck_row["case_id"])], column, duck_row[column], spark_row[column])
+        for duck_row, spark_row in zip(duck, on_spark, strict=True)
+        for column in duck_row
+        if duck_row[column] != spark_row[column]
+    ]
+    assert differences == [], "\n".join(map(repr, differences))
+    # Spot checks against the contract, so agreeing on a wrong answer fails too.
+    by_text = {TEXTS[int(row["case_id"])]: row for row in duck}
+    assert by_text["2024-01-15T10:20:30+02:00"]["parsed_timestamp"] == "2024-01-15 08:20:30"
+    assert by_text["2024"]["parsed_timestamp"] is None
+    assert by_text["1_000"]["parsed_decimal"] is None
+    assert by_text["12.5"]["parsed_integer"] is None
+    assert by_text["12.0"]["parsed_integer"] == "12"
+    assert by_text["HTTPS://www.Acme.com/path?q=1"]["domain"] == "acme.com"
+    assert by_text["wwwx.io"]["domain"] == "wwwx.io"
+    assert by_text["Mail bob.smith+x@acme.co.uk or $1"]["masked"] == "Mail ***@acme.co.uk or $1"
+    assert by_text["a|b| C ||d"]["pipe_items"] == "a, b, c, d"
+
+
+def awkward_copy(tmp_path: Path) -> Path:
+    """The fixture with BOM and CRLF, quoted commas and newlines, header names in other case, a
+    header-only file, a Parquet table and a quote in the directory name (as tests/test_cli.py)."""
+    data = tmp_path / "it's data"
+    shutil.copytree(COMPANY, data)
+    accounts = (data / "crm_accounts.csv").read_text().splitlines()
+    accounts[0] = " Account_ID ,ACCOUNT_NAME,Domain,created_at,lead_source,country_code,owner_id"
+    accounts[1] = accounts[1].replace("Acme Analytics", '"Acme, ""Analytics""\nInc."')
+    (data / "crm_accounts.csv").write_bytes(("\ufeff" + "\r\n".join(accounts) + "\r\n").encode())
+    opportunities = data / "crm_opportunities.csv"
+    opportunities.write_text(opportunities.read_text().splitlines()[0] + "\n")
+    source, target = data / "billing_invoices.csv", data / "billing_invoices.parquet"
+    with duckdb.connect() as conn:
+        conn.execute(
+            f"copy (select * from read_csv({sql_string(str(source))}, all_varchar = true)) "
+            f"to {sql_string(str(target))} (format parquet)"
+        )
+    source.unlink()
+    return data
+
+
+def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
+    """Spark's raw tables hold what DuckDB's raw views show: names, text values, file order."""
+    data = awkward_copy(tmp_path)
+    tables = load_contract(spark_warehouse / "dbt-target" / "manifest.json")
+    session = spark.start_session(spark_warehouse)
+    raw_dir = tmp_path / "spark-raw"
+    found = spark.register_all(session, tables, data, raw_dir)
+    with duckdb.connect(str(tmp_path / "registered.duckdb")) as conn:
+        expected = {raw.table: raw.rows for raw in register_all(conn, tables, data)}
+        assert {raw.table: raw.rows for raw in found} == expected
+        for table in tables:
+            names = ", ".join(("_row_number", *table.columns))
+            duck_rows = conn.execute(f"select {names} from raw.{table.name} order by 1").fetchall()
+            spark_rows = conn.execute(
+                f"select {names} from {spark.parquet_scan(raw_dir / 'raw' / table.name)} order by 1"
+            ).fetchall()
+            assert spark_rows == duck_rows, table.name
