@@ -148,6 +148,8 @@ TEXTS = [
     "+4.5",
     ".5",
     "1e3",
+    "1.0101437e+10",
+    "-2.5E-3",
     "12.0",
     "1,200.00",
     "12,5O",
@@ -267,6 +269,7 @@ def test_engine_specific_macros_agree(spark_warehouse: Path, tmp_path: Path) -> 
     assert by_text["2024-01-15T10:20:30+02:00"]["parsed_timestamp"] == "2024-01-15 08:20:30"
     assert by_text["2024"]["parsed_timestamp"] is None
     assert by_text["1_000"]["parsed_decimal"] is None
+    assert by_text["1.0101437e+10"]["parsed_decimal"] == 10101437000.0
     assert by_text["12.5"]["parsed_integer"] is None
     assert by_text["12.0"]["parsed_integer"] == "12"
     assert by_text["HTTPS://www.Acme.com/path?q=1"]["domain"] == "acme.com"

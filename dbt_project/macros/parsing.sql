@@ -34,10 +34,12 @@
     cast({{ icp.parse_timestamp(expr) }} as date)
 {%- endmacro %}
 
-{# Amounts are decimals with a dot. They are parsed as decimal, which rejects `1,200.00`, `12,5O`,
-   `inf` and `nan`, then carried as double so sums and ratios behave alike on every engine. #}
+{# Amounts are decimals with a dot, optionally in scientific notation (`1.0101437e+10`: what
+   spreadsheets and a double column of a Parquet export turn into). They are parsed as decimal, which
+   rejects `1,200.00`, `12,5O`, `inf` and `nan`, then carried as double so sums and ratios behave
+   alike on every engine. #}
 {% macro parse_decimal(expr) -%}
-    case when {{ icp.regex_matches(expr, "'^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+) *$'") }}
+    case when {{ icp.regex_matches(expr, "'^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)? *$'") }}
         then cast(try_cast(trim({{ expr }}) as decimal(38, 10)) as double)
     end
 {%- endmacro %}
