@@ -1,7 +1,20 @@
 {#- The as-of date of the run: the as_of_date var, else the latest event date in the input (the latest
     invoice, subscription change, opportunity close or spend date), never the wall clock. Event
-    dates are read from the raw tables directly, because the quarantine itself needs this date. -#}
+    dates are read from the raw tables directly, because the quarantine itself needs this date.
+    A table, not a view: every base model asks for the date several times, and as a view each
+    question re-scanned the raw invoices (at a million accounts that was most of the refresh). -#}
+{{ config(materialized='table') }}
 {%- set as_of_var = icp.as_of_date_var() -%}
+
+{%- if as_of_var is not none %}
+
+with final as (
+
+    select cast('{{ as_of_var }}' as date) as as_of_date
+
+)
+
+{%- else %}
 
 with invoices as (
 
@@ -50,14 +63,11 @@ events as (
 
 final as (
 
-    select
-        {% if as_of_var is not none -%}
-        max(cast('{{ as_of_var }}' as date))
-        {%- else -%}
-        cast(max(event_at) as date)
-        {%- endif %} as as_of_date
+    select cast(max(event_at) as date) as as_of_date
     from events
 
 )
+
+{%- endif %}
 
 select * from final
