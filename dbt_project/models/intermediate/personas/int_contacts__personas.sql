@@ -2,7 +2,8 @@
     `reference/persona_title_rules.csv` (first matching rule wins). Keywords match whole words,
     case-insensitively: the title is lowercased, every run of non-letters/digits becomes one space,
     and a keyword must appear between spaces, so `Director` is not `CTO` and `Sr.` reads as `sr`.
-    A title no rule matches is `end_user`; no title is `unknown`. -#}
+    A title no rule matches is `end_user`; no title is `unknown`. Rules are matched once per distinct
+    title, not per contact: titles repeat, and the keyword join is the costly step. -#}
 
 with contacts as (
 
@@ -17,29 +18,36 @@ rules as (
 
 ),
 
+titles as (
+
+    select distinct job_title
+    from contacts
+    where job_title is not null
+
+),
+
 normalized as (
 
     select
-        contact_id,
+        job_title,
         {{ dbt.concat([
             "' '",
             "trim(" ~ icp.regex_replace('lower(job_title)', '[^\\p{L}\\p{N}]+', ' ') ~ ")",
             "' '",
         ]) }} as padded_title
-    from contacts
-    where job_title is not null
+    from titles
 
 ),
 
 first_rule as (
 
     select
-        normalized.contact_id,
+        normalized.job_title,
         min(rules.rule_order) as rule_order
     from normalized
     inner join rules
         on normalized.padded_title like {{ dbt.concat(["'% '", 'rules.keyword', "' %'"]) }}
-    group by normalized.contact_id
+    group by normalized.job_title
 
 ),
 
@@ -55,7 +63,7 @@ final as (
         end as persona
     from contacts
     left join first_rule
-        on contacts.contact_id = first_rule.contact_id
+        on contacts.job_title = first_rule.job_title
     left join rules
         on first_rule.rule_order = rules.rule_order
 
