@@ -14,6 +14,7 @@ from orchestration.assets.models import icp_models
 from orchestration.assets.raw import raw_tables
 from orchestration.assets.serving import icp_warehouse
 from orchestration.checks import icp_drift_checks
+from orchestration.raw_files import sql_string
 from orchestration.resources import WarehouseResource, build_resources
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -72,3 +73,25 @@ def copy_fixture(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+def awkward_copy(tmp_path: Path) -> Path:
+    """The fixture company with awkward but valid files: BOM and CRLF, quoted commas, quotes and
+    newlines, header names in other case with spaces, a header-only file, a Parquet table, and a
+    quote in the directory name. Only account A1's name differs from the clean fixture."""
+    data = tmp_path / "it's data"
+    shutil.copytree(COMPANY, data)
+    accounts = (data / "crm_accounts.csv").read_text().splitlines()
+    accounts[0] = " Account_ID ,ACCOUNT_NAME,Domain,created_at,lead_source,country_code,owner_id"
+    accounts[1] = accounts[1].replace("Acme Analytics", '"Acme, ""Analytics""\nInc."')
+    (data / "crm_accounts.csv").write_bytes(("\ufeff" + "\r\n".join(accounts) + "\r\n").encode())
+    opportunities = data / "crm_opportunities.csv"
+    opportunities.write_text(opportunities.read_text().splitlines()[0] + "\n")
+    source, target = data / "billing_invoices.csv", data / "billing_invoices.parquet"
+    with duckdb.connect() as conn:
+        conn.execute(
+            f"copy (select * from read_csv({sql_string(str(source))}, all_varchar = true)) "
+            f"to {sql_string(str(target))} (format parquet)"
+        )
+    source.unlink()
+    return data

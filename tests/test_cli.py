@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import AS_OF, COMPANY, query
+from tests.conftest import AS_OF, COMPANY, awkward_copy, query
 from tests.test_quarantine import MARTS
 
 ICP = Path(sys.executable).parent / "icp"
@@ -151,28 +151,13 @@ def test_file_in_another_encoding_stops_the_run(published: Path, tmp_path: Path)
 def test_awkward_but_valid_files_are_read(published: Path, tmp_path: Path) -> None:
     """BOM and CRLF, quoted commas and newlines, column names in other case with spaces, a
     header-only file, a Parquet table, and a directory name with a quote in it."""
-    data = tmp_path / "it's data"
-    shutil.copytree(COMPANY, data)
-    accounts = (data / "crm_accounts.csv").read_text().splitlines()
-    accounts[0] = " Account_ID ,ACCOUNT_NAME,Domain,created_at,lead_source,country_code,owner_id"
-    accounts[1] = accounts[1].replace("Acme Analytics", '"Acme, Analytics\nInc."')
-    (data / "crm_accounts.csv").write_bytes(("\ufeff" + "\r\n".join(accounts) + "\r\n").encode())
-    opportunities = data / "crm_opportunities.csv"
-    opportunities.write_text(opportunities.read_text().splitlines()[0] + "\n")
-    with duckdb.connect() as conn:
-        source, target = data / "billing_invoices.csv", data / "billing_invoices.parquet"
-        conn.execute(
-            f"copy (select * from read_csv('{str(source).replace(chr(39), chr(39) * 2)}', "
-            f"all_varchar = true)) to '{str(target).replace(chr(39), chr(39) * 2)}' "
-            "(format parquet)"
-        )
-    source.unlink()
+    data = awkward_copy(tmp_path)
     warehouse = tmp_path / "awkward.duckdb"
     result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
     assert result.returncode == 0, result.stderr[-3000:]
     assert query(
         warehouse, "select account_name from marts.dim_accounts where account_id = 'A1'"
-    ) == [("Acme, Analytics\nInc.",)]
+    ) == [('Acme, "Analytics"\nInc.',)]
     assert query(
         warehouse,
         "select rows_read from marts.fct_load_audit where source_table = 'crm_opportunities'",

@@ -27,7 +27,7 @@ import pytest
 
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import load_contract, register_all, sql_string
-from tests.conftest import AS_OF, COMPANY
+from tests.conftest import AS_OF, COMPANY, awkward_copy
 
 pytestmark = pytest.mark.spark
 
@@ -276,27 +276,6 @@ def test_engine_specific_macros_agree(spark_warehouse: Path, tmp_path: Path) -> 
     assert by_text["wwwx.io"]["domain"] == "wwwx.io"
     assert by_text["Mail bob.smith+x@acme.co.uk or $1"]["masked"] == "Mail ***@acme.co.uk or $1"
     assert by_text["a|b| C ||d"]["pipe_items"] == "a, b, c, d"
-
-
-def awkward_copy(tmp_path: Path) -> Path:
-    """The fixture with BOM and CRLF, quoted commas and newlines, header names in other case, a
-    header-only file, a Parquet table and a quote in the directory name (as tests/test_cli.py)."""
-    data = tmp_path / "it's data"
-    shutil.copytree(COMPANY, data)
-    accounts = (data / "crm_accounts.csv").read_text().splitlines()
-    accounts[0] = " Account_ID ,ACCOUNT_NAME,Domain,created_at,lead_source,country_code,owner_id"
-    accounts[1] = accounts[1].replace("Acme Analytics", '"Acme, ""Analytics""\nInc."')
-    (data / "crm_accounts.csv").write_bytes(("\ufeff" + "\r\n".join(accounts) + "\r\n").encode())
-    opportunities = data / "crm_opportunities.csv"
-    opportunities.write_text(opportunities.read_text().splitlines()[0] + "\n")
-    source, target = data / "billing_invoices.csv", data / "billing_invoices.parquet"
-    with duckdb.connect() as conn:
-        conn.execute(
-            f"copy (select * from read_csv({sql_string(str(source))}, all_varchar = true)) "
-            f"to {sql_string(str(target))} (format parquet)"
-        )
-    source.unlink()
-    return data
 
 
 def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
