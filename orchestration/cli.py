@@ -281,11 +281,16 @@ def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) ->
             EXIT_BAD_INPUT,
         ) from None
     try:
-        spark.build(options.data_dir, options.warehouse, as_of, dict(options.dbt_vars))
+        built = spark.build(options.data_dir, options.warehouse, as_of, dict(options.dbt_vars))
     except RawInputError as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     except spark.SparkBuildError as error:
         raise CommandError(f"{error} ({options.warehouse / 'dbt-logs'})", EXIT_FAILED) from None
+    print(
+        f"Spark: raw files landed in {built.register_seconds:.1f} s, "
+        f"dbt build {built.build_seconds:.1f} s",
+        file=sys.stderr,
+    )
     with duckdb.connect() as conn:
         register_parquet_marts(conn, options.warehouse, as_of)
         return print_summary_of(conn, options.warehouse / "marts", time.monotonic() - started)

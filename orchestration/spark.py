@@ -18,10 +18,8 @@ and skip the registration (docs/scaling.md).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +40,7 @@ from orchestration.raw_files import (
     load_contract,
     sql_string,
 )
-from orchestration.settings import SettingsError, parse_as_of
+from orchestration.settings import parse_as_of
 
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult
@@ -292,7 +290,6 @@ def build(
     warehouse: Path,
     as_of: str | None = None,
     dbt_vars: dict[str, object] | None = None,
-    select: str | None = None,
 ) -> SparkBuild:
     """Land the raw files of `data_dir`, then `dbt build` the project on Spark into `warehouse`."""
     warehouse = warehouse.resolve()
@@ -307,31 +304,5 @@ def build(
     if as_of:
         variables["as_of_date"] = as_of
     args = ["build", "--vars", json.dumps(variables, sort_keys=True)]
-    if select:
-        args += ["--select", select]
     run_dbt(warehouse, args)
     return SparkBuild(warehouse, found, registered - started, time.perf_counter() - registered)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m orchestration.spark --data-dir DIR --warehouse DIR [--as-of DATE]`."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--warehouse", type=Path, required=True)
-    parser.add_argument("--as-of", default=None)
-    parser.add_argument("--select", default=None)
-    options = parser.parse_args(argv)
-    try:
-        result = build(options.data_dir, options.warehouse, options.as_of, select=options.select)
-    except (RawInputError, SettingsError, SparkBuildError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(
-        f"built on Spark into {result.warehouse}: raw files registered in "
-        f"{result.register_seconds:.1f} s, dbt build {result.build_seconds:.1f} s"
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
