@@ -57,13 +57,10 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
     settings = Settings.from_env()
     return {
         # The dbt of this environment, found without relying on an activated venv or PATH.
-        # Always the duckdb target, whatever ICP_DBT_TARGET says: this code location registers
-        # the raw files in DuckDB and publishes a DuckDB file. Spark builds run through
-        # `icp refresh --target spark` (docs/scaling.md).
         "dbt": IcpDbtCliResource(
             project_dir=dbt_project,
             dbt_executable=str(Path(sys.executable).parent / "dbt"),
-            target="duckdb",
+            target=dbt_project.target,
         ),
         "warehouse": WarehouseResource(
             data_dir=str(settings.data_dir),

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from orchestration.raw_files import sql_identifier, sql_string
+
 # DuckDB 1.1 and later (and BI drivers still on 1.x) can read files written with this.
 STORAGE_COMPATIBILITY_VERSION = "v1.1.0"
 WORKING_DIR_NAME = ".icp-build"
+# The published file's name while a build reads its history from it.
+PUBLISHED = "icp_published"
 
 
 class WarehouseBusy(RuntimeError):
@@ -62,13 +66,25 @@ class Warehouse:
         conn.execute("set TimeZone = 'UTC'")
         return conn
 
-    def start_build(self) -> None:
-        """A fresh working file: a copy of the published one (it keeps the drift history)."""
+    def start_build(self, history_tables: Sequence[str] = ()) -> None:
+        """A fresh working file with the published one's tables and views, empty but for the rows
+        of `history_tables` (`schema.table`, the incremental models), which the build extends.
+
+        Copying the whole published file instead made each build rewrite every table inside a
+        file of the old tables' freed blocks: at a million accounts it swung between 1.1 and
+        2.1 GB from one refresh to the next."""
         self.working_dir.mkdir(parents=True, exist_ok=True)
         for stale in (self.working_path, self.working_path.with_name(self.path.name + ".wal")):
             stale.unlink(missing_ok=True)
-        if self.path.exists():
-            shutil.copyfile(self.path, self.working_path)
+        if not self.path.exists():
+            return
+        catalog = sql_identifier(self.path.stem)
+        with self.connect_working() as conn:
+            conn.execute(f"attach {sql_string(str(self.path))} as {PUBLISHED} (read_only)")
+            conn.execute(f"copy from database {PUBLISHED} to {catalog} (schema)")
+            for table in history_tables:
+                conn.execute(f"insert into {catalog}.{table} select * from {PUBLISHED}.{table}")
+            conn.execute(f"detach {PUBLISHED}")
 
     def publish(self) -> None:
         """Replace the published file with the working one, atomically."""

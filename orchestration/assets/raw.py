@@ -12,7 +12,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.project import dbt_project
+from orchestration.project import dbt_project, incremental_relations
 from orchestration.raw_files import RawFile, RawTable, load_contract, register_all
 from orchestration.resources import WarehouseResource
 from orchestration.translator import OWNER, raw_asset_key
@@ -65,7 +65,7 @@ def file_metadata(found: RawFile) -> dict[str, Any]:
 def raw_tables(warehouse: WarehouseResource):
     building = warehouse.warehouse
     hold_lock(building, warehouse.lock_timeout_seconds)
-    building.start_build()
+    building.start_build(incremental_relations())
     with building.connect_working() as conn:
         found = register_all(conn, RAW_TABLES, warehouse.data_path)
     for raw_file in found:
