@@ -82,7 +82,15 @@ class Warehouse:
         with self.connect_working() as conn:
             conn.execute(f"attach {sql_string(str(self.path))} as {PUBLISHED} (read_only)")
             conn.execute(f"copy from database {PUBLISHED} to {catalog} (schema)")
-            for table in history_tables:
+            published = {
+                f"{schema}.{name}"
+                for schema, name in conn.execute(
+                    "select schema_name, table_name from duckdb_tables() where database_name = ?",
+                    [PUBLISHED],
+                ).fetchall()
+            }
+            # A file published before a history table existed simply has no history for it yet.
+            for table in (table for table in history_tables if table in published):
                 conn.execute(f"insert into {catalog}.{table} select * from {PUBLISHED}.{table}")
             conn.execute(f"detach {PUBLISHED}")
 
