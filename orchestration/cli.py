@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import os
 import sys
 import time
@@ -24,12 +25,16 @@ from pathlib import Path
 import duckdb
 
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
-from orchestration.raw_files import RawInputError, sql_string
+from orchestration.raw_files import RawInputError
 from orchestration.settings import SettingsError, parse_as_of, parse_dbt_vars
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_DRIFT_ALERT = 3
+
+
+# The schemas of a Spark build the summary reads.
+SUMMARY_SCHEMAS = ("staging", "marts")
 
 
 class CommandError(Exception):
@@ -272,16 +277,18 @@ def refresh(args: argparse.Namespace) -> int:
 def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) -> str:
     """dbt build on Spark in this process (orchestration/spark.py), then the same summary, read by
     DuckDB from the Parquet the marts were written to: the check that any engine can read them."""
-    try:
-        from orchestration import spark
-    except ImportError as error:
+    if importlib.util.find_spec("pyspark") is None:
         raise CommandError(
-            f"--target spark needs the spark extra ({error.name} is missing): "
+            "--target spark needs the spark extra (pyspark is not installed): "
             "uv sync --extra spark, or pip install 'icp[spark]'",
             EXIT_BAD_INPUT,
-        ) from None
+        )
+    from orchestration import spark
+
     try:
-        built = spark.build(options.data_dir, options.warehouse, as_of, dict(options.dbt_vars))
+        # dbt's progress lines go to stderr: stdout carries only the summary, for scripts to read.
+        with contextlib.redirect_stdout(sys.stderr):
+            built = spark.build(options.data_dir, options.warehouse, as_of, dict(options.dbt_vars))
     except RawInputError as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     except spark.SparkBuildError as error:
@@ -292,27 +299,21 @@ def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) ->
         file=sys.stderr,
     )
     with duckdb.connect() as conn:
-        register_parquet_marts(conn, options.warehouse, as_of)
+        register_parquet_tables(conn, options.warehouse)
         return print_summary_of(conn, options.warehouse / "marts", time.monotonic() - started)
 
 
-def register_parquet_marts(
-    conn: duckdb.DuckDBPyConnection, warehouse: Path, as_of: str | None
-) -> None:
-    """Views `marts.<table>` over the Parquet a Spark build wrote, for the summary."""
+def register_parquet_tables(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """Views `<schema>.<table>` over the Parquet tables a Spark build wrote, for the summary: the
+    marts, and the run's as-of date (`staging.stg_run__as_of_date`)."""
     from orchestration.spark import parquet_scan
 
-    conn.execute("create schema marts")
-    for table in sorted(path for path in (warehouse / "marts").iterdir()):
-        conn.execute(f"create view marts.{table.name} as select * from {parquet_scan(table)}")
-    # The summary reads the run's as-of date from this staging view, which on Spark is a catalog
-    # view, not files: the given date, else the newest in the drift history.
-    conn.execute("create schema staging")
-    run_date = f"date {sql_string(as_of)}" if as_of else "max(as_of_date)"
-    conn.execute(
-        f"create view staging.stg_run__as_of_date as select {run_date} as as_of_date "
-        "from marts.icp_drift"
-    )
+    for schema in SUMMARY_SCHEMAS:
+        conn.execute(f"create schema {schema}")
+        for table in sorted(path for path in (warehouse / schema).iterdir() if path.is_dir()):
+            conn.execute(
+                f"create view {schema}.{table.name} as select * from {parquet_scan(table)}"
+            )
 
 
 def drift_exit_code(args: argparse.Namespace, overall: str) -> int:
