@@ -10,7 +10,6 @@ about.
 from collections.abc import Iterator
 
 import dagster as dg
-import duckdb
 
 from orchestration import alerts, summaries
 from orchestration.resources import WarehouseResource
@@ -78,7 +77,7 @@ def icp_drift_checks(
     context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.AssetCheckResult]:
     path = warehouse.warehouse.path
-    with duckdb.connect(str(path), read_only=True) as conn:
+    with warehouse.warehouse.read_published() as conn:
         table = summaries.latest_drift(conn)
         [(as_of,)] = conn.execute(
             "select max(as_of_date) from staging.stg_run__as_of_date"

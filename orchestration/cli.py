@@ -33,10 +33,6 @@ EXIT_BAD_INPUT = 2
 EXIT_DRIFT_ALERT = 3
 
 
-# The schemas of a Spark build the summary reads.
-SUMMARY_SCHEMAS = ("staging", "marts")
-
-
 class CommandError(Exception):
     """A failure to report in one line, with the exit code it maps to."""
 
@@ -299,21 +295,8 @@ def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) ->
         file=sys.stderr,
     )
     with duckdb.connect() as conn:
-        register_parquet_tables(conn, options.warehouse)
+        spark.parquet_views(conn, options.warehouse)
         return print_summary_of(conn, options.warehouse / "marts", time.monotonic() - started)
-
-
-def register_parquet_tables(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
-    """Views `<schema>.<table>` over the Parquet tables a Spark build wrote, for the summary: the
-    marts, and the run's as-of date (`staging.stg_run__as_of_date`)."""
-    from orchestration.spark import parquet_scan
-
-    for schema in SUMMARY_SCHEMAS:
-        conn.execute(f"create schema {schema}")
-        for table in sorted(path for path in (warehouse / schema).iterdir() if path.is_dir()):
-            conn.execute(
-                f"create view {schema}.{table.name} as select * from {parquet_scan(table)}"
-            )
 
 
 def drift_exit_code(args: argparse.Namespace, overall: str) -> int:

@@ -17,7 +17,7 @@ import duckdb
 
 from orchestration import summaries
 from orchestration.project import dbt_project
-from orchestration.warehouse import Warehouse
+from orchestration.warehouse import Building
 
 Enricher = Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
 
@@ -78,9 +78,23 @@ def quarantine_metadata(conn: duckdb.DuckDBPyConnection, relation: str) -> dict[
     return {"rows_rejected": rejected, "rejected_share": round(rejected / rows, 4) if rows else 0.0}
 
 
-def model_metadata(conn: duckdb.DuckDBPyConnection, unique_id: str) -> dict[str, Any]:
+def readable_relations(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """`schema.name` of the tables and views the connection can read (on Spark, dbt's views are in
+    Spark's catalog only: they have no files to read)."""
+    return {
+        f"{schema}.{name}"
+        for schema, name in conn.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "union all select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall()
+    }
+
+
+def model_metadata(
+    conn: duckdb.DuckDBPyConnection, unique_id: str, readable: set[str]
+) -> dict[str, Any]:
     relation = relations_by_unique_id().get(unique_id)
-    if relation is None:
+    if relation not in readable:
         return {}
     rows = conn.execute(f"select count(*) from {relation}").fetchall()[0][0]
     metadata: dict[str, Any] = {"dagster/row_count": rows}
@@ -93,7 +107,7 @@ def model_metadata(conn: duckdb.DuckDBPyConnection, unique_id: str) -> dict[str,
     return metadata
 
 
-def with_warehouse_metadata(events: Iterable, warehouse: Warehouse) -> Iterator:
+def with_warehouse_metadata(events: Iterable, warehouse: Building) -> Iterator:
     """Pass dbt's events on, each model's output enriched once the build has released the file."""
     collected = []
     try:
@@ -102,10 +116,12 @@ def with_warehouse_metadata(events: Iterable, warehouse: Warehouse) -> Iterator:
     except Exception:
         yield from collected
         raise
-    with duckdb.connect(str(warehouse.working_path), read_only=True) as conn:
+    with warehouse.read_built() as conn:
+        readable = readable_relations(conn)
         for event in collected:
             if isinstance(event, dg.Output) and "unique_id" in event.metadata:
                 unique_id = event.metadata["unique_id"].value
-                yield event.with_metadata({**event.metadata, **model_metadata(conn, unique_id)})
+                metadata = model_metadata(conn, unique_id, readable)
+                yield event.with_metadata({**event.metadata, **metadata})
             else:
                 yield event

@@ -12,8 +12,8 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "icp.duckdb"
 
-# The Dagster code location builds the DuckDB warehouse whatever ICP_DBT_TARGET says (Spark builds
-# run through `icp refresh --target spark`).
+# The manifest is prepared with the duckdb target; its nodes are the same on every target, and
+# the dbt resource runs with the one ICP_DBT_TARGET names.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target="duckdb")
 
 

@@ -14,7 +14,7 @@ from packaging import version
 
 from orchestration.project import dbt_project
 from orchestration.settings import Settings
-from orchestration.warehouse import Warehouse
+from orchestration.warehouse import Building, SparkWarehouse, Warehouse
 
 
 class IcpDbtCliResource(DbtCliResource):
@@ -37,16 +37,23 @@ class IcpDbtCliResource(DbtCliResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The input directory and the published DuckDB warehouse a refresh builds."""
+    """The input directory and the warehouse a refresh builds (`target`: duckdb or spark)."""
 
     data_dir: str
     path: str
     lock_timeout_seconds: float = 900.0
     export_parquet_dir: str | None = None
+    target: str = "duckdb"
 
     @property
-    def warehouse(self) -> Warehouse:
-        return Warehouse(Path(self.path))
+    def warehouse(self) -> Building:
+        """A DuckDB file (published atomically) or, on the spark target, a directory of Parquet
+        tables."""
+        return (
+            SparkWarehouse(Path(self.path))
+            if self.target == "spark"
+            else Warehouse(Path(self.path))
+        )
 
     @property
     def data_path(self) -> Path:
@@ -60,7 +67,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
         "dbt": IcpDbtCliResource(
             project_dir=dbt_project,
             dbt_executable=str(Path(sys.executable).parent / "dbt"),
-            target=dbt_project.target,
+            target=settings.dbt_target,
         ),
         "warehouse": WarehouseResource(
             data_dir=str(settings.data_dir),
@@ -68,5 +75,6 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             export_parquet_dir=str(settings.export_parquet_dir)
             if settings.export_parquet_dir
             else None,
+            target=settings.dbt_target,
         ),
     }

@@ -65,6 +65,16 @@ def parse_dbt_vars(assignments: list[str]) -> dict[str, float]:
     return parsed
 
 
+DBT_TARGETS = ("duckdb", "spark")
+
+
+def dbt_target(name: str) -> str:
+    """The profile target a refresh builds with: one of the engines the project ships."""
+    if name not in DBT_TARGETS:
+        raise SettingsError(f"ICP_DBT_TARGET: {name!r} is not one of {', '.join(DBT_TARGETS)}")
+    return name
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -72,6 +82,7 @@ class Settings:
     export_parquet_dir: Path | None
     memory_limit: str
     threads: int
+    dbt_target: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -85,4 +96,5 @@ class Settings:
             ),
             memory_limit=os.environ.get("ICP_DUCKDB_MEMORY_LIMIT", "4GB"),
             threads=int(os.environ.get("ICP_DBT_THREADS", "2")),
+            dbt_target=dbt_target(os.environ.get("ICP_DBT_TARGET") or "duckdb"),
         )

@@ -19,12 +19,15 @@ and skip the registration (docs/scaling.md).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import jinja2
 import yaml
 
@@ -48,6 +51,10 @@ if TYPE_CHECKING:
 
 TARGET = "spark"
 WAREHOUSE_ENV = "ICP_SPARK_WAREHOUSE"
+
+
+# The dbt schemas a build writes (macros/generate_schema_name.sql), each a folder of tables.
+SCHEMAS = ("raw", "reference", "staging", "intermediate", "marts")
 
 
 def parquet_scan(folder: Path) -> str:
@@ -306,3 +313,32 @@ def build(
     args = ["build", "--vars", json.dumps(variables, sort_keys=True)]
     run_dbt(warehouse, args)
     return SparkBuild(warehouse, found, registered - started, time.perf_counter() - registered)
+
+
+def parquet_views(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """DuckDB views `<schema>.<table>` over every Parquet table a Spark build wrote: how the
+    summary, the materialization metadata and the drift checks read a Spark warehouse."""
+    for schema in SCHEMAS:
+        folder = warehouse / schema
+        conn.execute(f"create schema if not exists {schema}")
+        for table in sorted(path for path in folder.glob("*") if path.is_dir()):
+            conn.execute(
+                f"create view {schema}.{table.name} as select * from {parquet_scan(table)}"
+            )
+
+
+def land_raw_files(tables: list[RawTable], data_dir: Path, warehouse: Path) -> list[RawFile]:
+    """Land every input file as `raw.<table>` in a Spark session of this process, then stop it."""
+    session = start_session(warehouse)
+    try:
+        return register_all(session, tables, data_dir, warehouse)
+    finally:
+        session.stop()
+
+
+def land_in_child_process(tables: list[RawTable], data_dir: Path, warehouse: Path) -> list[RawFile]:
+    """`land_raw_files` in a child process: the embedded metastore admits one JVM at a time, and
+    dbt's own Spark session (in the dbt process Dagster starts next) needs it."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(land_raw_files, tables, data_dir, warehouse).result()

@@ -15,13 +15,14 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from orchestration.raw_files import sql_identifier, sql_string
+from orchestration.raw_files import RawFile, RawTable, register_all, sql_identifier, sql_string
 
 # DuckDB 1.1 and later (and BI drivers still on 1.x) can read files written with this.
 STORAGE_COMPATIBILITY_VERSION = "v1.1.0"
@@ -94,6 +95,26 @@ class Warehouse:
                 conn.execute(f"insert into {catalog}.{table} select * from {PUBLISHED}.{table}")
             conn.execute(f"detach {PUBLISHED}")
 
+    def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
+        """Check the input files and register them as views `raw.<table>` of the working file."""
+        with self.connect_working() as conn:
+            return register_all(conn, list(tables), data_dir)
+
+    def dbt_environment(self) -> dict[str, str]:
+        """What dbt's profile reads to build into the working file."""
+        return {"ICP_DUCKDB_PATH": str(self.working_path)}
+
+    @contextmanager
+    def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The working file, read-only, once dbt has finished with it."""
+        with duckdb.connect(str(self.working_path), read_only=True) as conn:
+            yield conn
+
+    @contextmanager
+    def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with duckdb.connect(str(self.path), read_only=True) as conn:
+            yield conn
+
     def publish(self) -> None:
         """Replace the published file with the working one, atomically."""
         if not self.working_path.exists():
@@ -102,37 +123,94 @@ class Warehouse:
             conn.execute("checkpoint")
         os.replace(self.working_path, self.path)
 
+    def size_bytes(self) -> int:
+        return self.path.stat().st_size
 
-def export_parquet(warehouse: Path, out_dir: Path, schema: str = "marts") -> list[Path]:
+
+@dataclass(frozen=True)
+class SparkWarehouse:
+    """The same refresh on Spark (`ICP_DBT_TARGET=spark`): `path` is a directory where every table
+    is written as Parquet, `<path>/<schema>/<table>/`, in place. There is no working copy and no
+    publish step: a reader may see a table being rewritten (docs/scaling.md)."""
+
+    path: Path
+
+    @property
+    def working_dir(self) -> Path:
+        return self.path
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path / ".refresh.lock"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.path / "dbt-target"
+
+    def start_build(self, history_tables: Sequence[str] = ()) -> None:
+        """Nothing to prepare: the drift history stays in its partitioned Parquet tables."""
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
+        from orchestration import spark
+
+        return spark.land_in_child_process(list(tables), data_dir, self.path)
+
+    def dbt_environment(self) -> dict[str, str]:
+        return {"ICP_SPARK_WAREHOUSE": str(self.path)}
+
+    @contextmanager
+    def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """DuckDB views `<schema>.<table>` over the Parquet tables Spark wrote."""
+        from orchestration import spark
+
+        with duckdb.connect() as conn:
+            spark.parquet_views(conn, self.path)
+            yield conn
+
+    read_published = read_built
+
+    def publish(self) -> None:
+        """Spark wrote the tables in place."""
+
+    def size_bytes(self) -> int:
+        return sum(path.stat().st_size for path in (self.path / "marts").rglob("*.parquet"))
+
+
+# What a refresh builds: a DuckDB file published atomically, or Parquet tables written by Spark.
+Building = Warehouse | SparkWarehouse
+
+
+def export_parquet(
+    conn: duckdb.DuckDBPyConnection, out_dir: Path, schema: str = "marts"
+) -> list[Path]:
     """Every table of `schema` as `<out_dir>/<table>.parquet`, for tools that read files.
 
     Each file is written beside its final name and renamed over it, so a reader never sees half
     a file."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-                [schema],
-            ).fetchall()
-        ]
-        for table in tables:
-            target = out_dir / f"{table}.parquet"
-            partial = out_dir / f".{table}.parquet.partial"
-            quoted = str(partial).replace("'", "''")
-            conn.execute(f"copy {schema}.{table} to '{quoted}' (format parquet)")
-            os.replace(partial, target)
-            written.append(target)
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = ? order by table_name",
+            [schema],
+        ).fetchall()
+    ]
+    for table in tables:
+        target = out_dir / f"{table}.parquet"
+        partial = out_dir / f".{table}.parquet.partial"
+        conn.execute(f"copy {schema}.{table} to {sql_string(str(partial))} (format parquet)")
+        os.replace(partial, target)
+        written.append(target)
     return written
 
 
 class WarehouseLock:
     """Exclusive lock on one warehouse, held from the start of a build until publish or exit."""
 
-    def __init__(self, warehouse: Warehouse, timeout_seconds: float) -> None:
+    def __init__(self, warehouse: Building, timeout_seconds: float) -> None:
         self.warehouse = warehouse
         self.timeout_seconds = timeout_seconds
         self._handle: int | None = None
@@ -175,7 +253,7 @@ class WarehouseLock:
 _held: dict[Path, WarehouseLock] = {}
 
 
-def hold_lock(warehouse: Warehouse, timeout_seconds: float) -> None:
+def hold_lock(warehouse: Building, timeout_seconds: float) -> None:
     if warehouse.path in _held:
         return
     lock = WarehouseLock(warehouse, timeout_seconds)
@@ -183,7 +261,7 @@ def hold_lock(warehouse: Warehouse, timeout_seconds: float) -> None:
     _held[warehouse.path] = lock
 
 
-def release_lock(warehouse: Warehouse) -> None:
+def release_lock(warehouse: Building) -> None:
     lock = _held.pop(warehouse.path, None)
     if lock is not None:
         lock.release()

@@ -29,9 +29,12 @@ def materialize_refresh(
     dbt_vars: dict[str, float] | None = None,
     raise_on_error: bool = True,
 ) -> dg.ExecuteInProcessResult:
-    """The whole asset graph, in process, on one input directory and warehouse file."""
+    """The whole asset graph, in process, on one input directory and warehouse (a file, or a
+    directory on the spark target, ICP_DBT_TARGET)."""
     resources = build_resources()
-    resources["warehouse"] = WarehouseResource(data_dir=str(data_dir), path=str(warehouse))
+    resources["warehouse"] = WarehouseResource(
+        data_dir=str(data_dir), path=str(warehouse), target=resources["warehouse"].target
+    )
     config = {"as_of_date": as_of, "dbt_vars": dbt_vars or {}}
     return dg.materialize(
         [raw_tables, icp_models, icp_warehouse, icp_drift_checks],

@@ -27,7 +27,7 @@ import pytest
 
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import load_contract, register_all, sql_string
-from tests.conftest import AS_OF, COMPANY, awkward_copy
+from tests.conftest import AS_OF, COMPANY, awkward_copy, materialize_refresh
 
 pytestmark = pytest.mark.spark
 
@@ -295,3 +295,33 @@ def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
                 f"select {names} from {spark.parquet_scan(raw_dir / 'raw' / table.name)} order by 1"
             ).fetchall()
             assert spark_rows == duck_rows, table.name
+
+
+def test_dagster_refresh_on_the_spark_target(
+    spark_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ICP_DBT_TARGET=spark: the same Dagster graph lands the raw files, builds on Spark, reads its
+    metadata and runs the drift checks from the Parquet tables, and gives the CLI's marts."""
+    monkeypatch.setenv("ICP_DBT_TARGET", "spark")
+    monkeypatch.setenv("ICP_SPARK_WAREHOUSE", "")  # set by the run; restored after the test
+    warehouse = tmp_path / "dagster-spark"
+    result = materialize_refresh(COMPANY, warehouse, as_of=AS_OF)
+    assert result.success
+    by_key = {
+        event.asset_key.to_user_string(): event.event_specific_data.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    assert by_key["marts/dim_accounts"]["dagster/row_count"].value == 5
+    assert by_key["marts/dim_accounts"]["customers"].value == 3
+    assert by_key["raw/billing_invoices"]["dagster/row_count"].value > 0
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert evaluations["drift_psi_distributions"].metadata["status"].value == "insufficient_data"
+    with duckdb.connect() as conn:
+        for table in MARTS:
+            built = spark.parquet_scan(warehouse / "marts" / table)
+            reference = spark.parquet_scan(spark_warehouse / "marts" / table)
+            difference = conn.execute(
+                f"select count(*) from ((from {built} except all from {reference}) "
+                f"union all (from {reference} except all from {built}))"
+            ).fetchall()
+            assert difference == [(0,)], table

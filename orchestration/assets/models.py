@@ -50,7 +50,7 @@ def icp_models(
     config: RefreshConfig,
 ) -> Iterator:
     building = warehouse.warehouse
-    os.environ["ICP_DUCKDB_PATH"] = str(building.working_path)
+    os.environ.update(building.dbt_environment())
     invocation = dbt.cli(
         dbt_build_args(config), context=context, target_path=building.dbt_target_dir
     )

@@ -13,7 +13,7 @@ from typing import Any
 import dagster as dg
 
 from orchestration.project import dbt_project, incremental_relations
-from orchestration.raw_files import RawFile, RawTable, load_contract, register_all
+from orchestration.raw_files import RawFile, RawTable, load_contract
 from orchestration.resources import WarehouseResource
 from orchestration.translator import OWNER, raw_asset_key
 from orchestration.warehouse import hold_lock
@@ -66,8 +66,7 @@ def raw_tables(warehouse: WarehouseResource):
     building = warehouse.warehouse
     hold_lock(building, warehouse.lock_timeout_seconds)
     building.start_build(incremental_relations())
-    with building.connect_working() as conn:
-        found = register_all(conn, RAW_TABLES, warehouse.data_path)
+    found = building.register_raw(RAW_TABLES, warehouse.data_path)
     for raw_file in found:
         yield dg.MaterializeResult(
             asset_key=raw_asset_key(raw_file.table), metadata=file_metadata(raw_file)

@@ -46,10 +46,11 @@ def icp_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
         release_lock(building)
     metadata: dict[str, object] = {
         "path": dg.MetadataValue.path(str(building.path)),
-        "size_bytes": building.path.stat().st_size,
+        "size_bytes": building.size_bytes(),
     }
     if warehouse.export_parquet_dir:
-        files = export_parquet(building.path, Path(warehouse.export_parquet_dir))
+        with building.read_published() as conn:
+            files = export_parquet(conn, Path(warehouse.export_parquet_dir))
         metadata["parquet_export"] = dg.MetadataValue.path(warehouse.export_parquet_dir)
         metadata["parquet_files"] = len(files)
     return dg.MaterializeResult(metadata=metadata)
