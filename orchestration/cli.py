@@ -26,7 +26,13 @@ import duckdb
 
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 from orchestration.raw_files import RawInputError
-from orchestration.settings import SettingsError, parse_as_of, parse_dbt_vars
+from orchestration.settings import (
+    DBT_TARGETS,
+    SettingsError,
+    dbt_target,
+    parse_as_of,
+    parse_dbt_vars,
+)
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -108,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument(
         "--target",
-        choices=["duckdb", "spark"],
+        type=dbt_target,
+        choices=DBT_TARGETS,
         default=os.environ.get("ICP_DBT_TARGET") or "duckdb",
         help="engine (default: $ICP_DBT_TARGET or duckdb). spark needs the spark extra and runs "
         "dbt on Spark in this process; --warehouse is then a directory and every mart is written "
@@ -262,6 +269,8 @@ def refresh(args: argparse.Namespace) -> int:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     options = refresh_options(args)
     started = time.monotonic()
+    # The Dagster resources read the engine from the environment, like the other settings.
+    os.environ["ICP_DBT_TARGET"] = args.target
     if args.target == "spark":
         overall = spark_refresh(options, as_of, started)
     else:

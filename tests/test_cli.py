@@ -72,8 +72,15 @@ def test_refresh_twice_gives_identical_marts(published: Path, tmp_path: Path) ->
 def test_help_documents_every_option() -> None:
     result = icp("refresh", "--help")
     assert result.returncode == 0
-    for option in ("--data-dir", "--warehouse", "--as-of", "--var"):
+    for option in ("--data-dir", "--warehouse", "--as-of", "--var", "--target"):
         assert option in result.stdout
+
+
+def test_unknown_engine_is_refused(tmp_path: Path) -> None:
+    result = icp("refresh", "--target", "postgres", "--warehouse", tmp_path / "w.duckdb")
+    assert result.returncode == 2
+    assert "--target" in result.stderr and "postgres" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 @pytest.mark.parametrize(
