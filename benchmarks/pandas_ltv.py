@@ -15,9 +15,18 @@ import numpy as np
 import pandas as pd
 
 OUTPUT_COLUMNS = [
-    "account_id", "customer_status", "first_paid_at", "lifetime_revenue_usd", "mrr_usd",
-    "arpa_usd", "tenure_months", "monthly_churn_rate", "expected_lifetime_months", "ltv_usd",
-    "cac_usd", "ltv_to_cac",
+    "account_id",
+    "customer_status",
+    "first_paid_at",
+    "lifetime_revenue_usd",
+    "mrr_usd",
+    "arpa_usd",
+    "tenure_months",
+    "monthly_churn_rate",
+    "expected_lifetime_months",
+    "ltv_usd",
+    "cac_usd",
+    "ltv_to_cac",
 ]
 
 
@@ -70,11 +79,13 @@ def compute(data_dir: Path, as_of: date, settings: dict[str, float], bands_csv: 
         return pd.read_parquet(data_dir / f"{name}.parquet")
 
     fx = read("fx_rates")
-    fx = pd.DataFrame({
-        "currency": text(fx["currency"]).str.upper(),
-        "month": pd.to_datetime(fx["month"]),
-        "rate_to_usd": fx["rate_to_usd"].astype(float),
-    })
+    fx = pd.DataFrame(
+        {
+            "currency": text(fx["currency"]).str.upper(),
+            "month": pd.to_datetime(fx["month"]),
+            "rate_to_usd": fx["rate_to_usd"].astype(float),
+        }
+    )
     fx = fx[fx["currency"] != "USD"]
 
     billing_customers = read("billing_customers")
@@ -118,11 +129,13 @@ def compute(data_dir: Path, as_of: date, settings: dict[str, float], bands_csv: 
 
     # Firmographics: industry and employee band through the normalised domain.
     enrichment = read("enrichment_companies")
-    enrichment = pd.DataFrame({
-        "domain": normalize_domain(enrichment["domain"]),
-        "industry": text(enrichment["industry"]),
-        "employee_count": pd.to_numeric(text(enrichment["employee_count"]), errors="coerce"),
-    })
+    enrichment = pd.DataFrame(
+        {
+            "domain": normalize_domain(enrichment["domain"]),
+            "industry": text(enrichment["industry"]),
+            "employee_count": pd.to_numeric(text(enrichment["employee_count"]), errors="coerce"),
+        }
+    )
     bands = pd.read_csv(bands_csv)
     enrichment["employee_band"] = None
     for band in bands.itertuples():
@@ -130,11 +143,13 @@ def compute(data_dir: Path, as_of: date, settings: dict[str, float], bands_csv: 
         inside = enrichment["employee_count"].between(band.min_employees, upper)
         enrichment.loc[inside, "employee_band"] = band.employee_band
     accounts = read("crm_accounts")
-    accounts = pd.DataFrame({
-        "account_id": accounts["account_id"],
-        "domain": normalize_domain(accounts["domain"]),
-        "acquisition_channel": text(accounts["lead_source"]).str.lower().fillna("unknown"),
-    }).merge(enrichment, on="domain", how="left")
+    accounts = pd.DataFrame(
+        {
+            "account_id": accounts["account_id"],
+            "domain": normalize_domain(accounts["domain"]),
+            "acquisition_channel": text(accounts["lead_source"]).str.lower().fillna("unknown"),
+        }
+    ).merge(enrichment, on="domain", how="left")
 
     facts = accounts.join(invoice_facts, on="account_id").join(subscription_facts, on="account_id")
     is_customer = facts["first_paid_at"].notna()
@@ -175,12 +190,13 @@ def compute(data_dir: Path, as_of: date, settings: dict[str, float], bands_csv: 
     overall_rate = rate(grid)
     sizes = population.groupby(["industry", "employee_band"]).size()
     large = sizes[sizes >= settings["min_segment_customers"]].index
-    segment_rates = {key: rate(group) for key, group in grid.groupby(
-        ["industry", "employee_band"]) if key in large}
+    segment_rates = {
+        key: rate(group)
+        for key, group in grid.groupby(["industry", "employee_band"])
+        if key in large
+    }
     segment_keys = list(zip(customers["industry"], customers["employee_band"], strict=True))
-    customers["monthly_churn_rate"] = [
-        segment_rates.get(key, overall_rate) for key in segment_keys
-    ]
+    customers["monthly_churn_rate"] = [segment_rates.get(key, overall_rate) for key in segment_keys]
 
     # LTV
     margin, cap = settings["gross_margin"], settings["ltv_max_lifetime_months"]
@@ -192,25 +208,30 @@ def compute(data_dir: Path, as_of: date, settings: dict[str, float], bands_csv: 
     customers["expected_lifetime_months"] = np.where(
         churn.isna() | (churn == 0), cap, np.minimum(1.0 / churn.replace(0, np.nan), cap)
     )
-    customers["ltv_usd"] = (customers["arpa_usd"] * margin * customers["expected_lifetime_months"]
-                            ).where(active, customers["lifetime_revenue_usd"] * margin)
+    customers["ltv_usd"] = (
+        customers["arpa_usd"] * margin * customers["expected_lifetime_months"]
+    ).where(active, customers["lifetime_revenue_usd"] * margin)
 
     # CAC: equal shares of the channel-month's marketing spend and the month's sales cost.
     spend = read("marketing_spend")
-    spend = pd.DataFrame({
-        "month": month_start(pd.to_datetime(spend["spend_date"])),
-        "channel": text(spend["channel"]).str.lower(),
-        "currency": text(spend["currency"]).str.upper(),
-        "amount": pd.to_numeric(spend["amount"]),
-    })
+    spend = pd.DataFrame(
+        {
+            "month": month_start(pd.to_datetime(spend["spend_date"])),
+            "channel": text(spend["channel"]).str.lower(),
+            "currency": text(spend["currency"]).str.upper(),
+            "amount": pd.to_numeric(spend["amount"]),
+        }
+    )
     spend["usd"] = to_usd(spend, "amount", "month", fx)
     marketing = spend.groupby(["month", "channel"])["usd"].sum().rename("spend_usd")
     sales = read("sales_costs")
-    sales = pd.DataFrame({
-        "month": month_start(pd.to_datetime(sales["month"])),
-        "currency": text(sales["currency"]).str.upper(),
-        "amount": pd.to_numeric(sales["amount"]),
-    })
+    sales = pd.DataFrame(
+        {
+            "month": month_start(pd.to_datetime(sales["month"])),
+            "currency": text(sales["currency"]).str.upper(),
+            "amount": pd.to_numeric(sales["amount"]),
+        }
+    )
     sales["usd"] = to_usd(sales, "amount", "month", fx)
     sales_by_month = sales.groupby("month")["usd"].sum().rename("sales_usd")
     new = customers.groupby(["acquisition_month", "acquisition_channel"]).size().rename("n")
@@ -219,9 +240,9 @@ def compute(data_dir: Path, as_of: date, settings: dict[str, float], bands_csv: 
     )
     new = new.join(marketing, on=["month", "channel"]).join(sales_by_month, on="month")
     new["month_n"] = new.groupby("month")["n"].transform("sum")
-    new["cac_usd"] = new["spend_usd"].fillna(0) / new["n"] + new["sales_usd"].fillna(0) / new[
-        "month_n"
-    ]
+    new["cac_usd"] = (
+        new["spend_usd"].fillna(0) / new["n"] + new["sales_usd"].fillna(0) / new["month_n"]
+    )
     customers = customers.merge(
         new[["month", "channel", "cac_usd"]],
         left_on=["acquisition_month", "acquisition_channel"],
@@ -233,10 +254,20 @@ def compute(data_dir: Path, as_of: date, settings: dict[str, float], bands_csv: 
     )
 
     result = facts[["account_id", "customer_status", "first_paid_at"]].merge(
-        customers[[
-            "account_id", "lifetime_revenue_usd", "mrr_usd", "arpa_usd", "tenure_months",
-            "monthly_churn_rate", "expected_lifetime_months", "ltv_usd", "cac_usd", "ltv_to_cac",
-        ]],
+        customers[
+            [
+                "account_id",
+                "lifetime_revenue_usd",
+                "mrr_usd",
+                "arpa_usd",
+                "tenure_months",
+                "monthly_churn_rate",
+                "expected_lifetime_months",
+                "ltv_usd",
+                "cac_usd",
+                "ltv_to_cac",
+            ]
+        ],
         on="account_id",
         how="left",
     )

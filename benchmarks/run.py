@@ -278,9 +278,22 @@ class Bench:
         shutil.rmtree(partial, ignore_errors=True)
         self.log(f"generating {accounts:,} accounts into {target}")
         subprocess.run(
-            [self.python, "-m", "orchestration.cli", "generate", "--accounts", str(accounts),
-             "--out", str(partial), "--format", "parquet"],
-            cwd=self.project, env=self.env, check=True, stdout=sys.stderr,
+            [
+                self.python,
+                "-m",
+                "orchestration.cli",
+                "generate",
+                "--accounts",
+                str(accounts),
+                "--out",
+                str(partial),
+                "--format",
+                "parquet",
+            ],
+            cwd=self.project,
+            env=self.env,
+            check=True,
+            stdout=sys.stderr,
         )
         shutil.rmtree(target, ignore_errors=True)
         partial.rename(target)
@@ -298,8 +311,16 @@ class Bench:
             stale.unlink(missing_ok=True)
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)
         command = [
-            self.python, "-m", "orchestration.cli", "refresh", "--data-dir", str(data),
-            "--warehouse", str(self.warehouse), "--as-of", self.as_of,
+            self.python,
+            "-m",
+            "orchestration.cli",
+            "refresh",
+            "--data-dir",
+            str(data),
+            "--warehouse",
+            str(self.warehouse),
+            "--as-of",
+            self.as_of,
         ]
         self.log(f"pipeline {label}: {' '.join(command[2:])}")
         measured = measure(command, self.project, self.env, self.work / f"pipeline-{label}.log")
@@ -319,9 +340,20 @@ class Bench:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.unlink(missing_ok=True)
         command = [
-            self.python, str(HERE / "run.py"), "--impl", impl, "--data-dir", str(data),
-            "--out", str(out), "--as-of", self.as_of, "--project", str(self.project),
-            "--memory-limit", self.args.memory_limit,
+            self.python,
+            str(HERE / "run.py"),
+            "--impl",
+            impl,
+            "--data-dir",
+            str(data),
+            "--out",
+            str(out),
+            "--as-of",
+            self.as_of,
+            "--project",
+            str(self.project),
+            "--memory-limit",
+            self.args.memory_limit,
         ]
         self.log(f"{impl} {accounts:,} ({'timed' if timed else 'check run, untimed'})")
         measured = measure(command, self.project, self.env, self.work / f"{impl}-{accounts}.log")
@@ -346,8 +378,10 @@ class Bench:
         accounts = conn.execute("select count(*) from pipeline.marts.dim_accounts").fetchone()[0]
         result: dict = {"accounts": accounts, "rows_rejected": sum(rejected.values())}
         if rejected:
-            raise SystemExit(f"the pipeline quarantined rows ({rejected}): the hand-written and "
-                             "pandas versions assume clean input, so they cannot be compared")
+            raise SystemExit(
+                f"the pipeline quarantined rows ({rejected}): the hand-written and "
+                "pandas versions assume clean input, so they cannot be compared"
+            )
         for impl, path in outputs.items():
             mismatches = {}
             for column, digits in CHECKED_COLUMNS.items():
@@ -358,8 +392,10 @@ class Bench:
                     # half a unit of the last decimal (+ float noise, so a half-cent tie that
                     # two summation orders round apart still agrees).
                     half = 0.5 * 10**-digits + 1e-9
-                    differs = (f"(o.{column} is null) <> (d.{column} is null) "
-                               f"or abs(o.{column} - d.{column}) > {half}")
+                    differs = (
+                        f"(o.{column} is null) <> (d.{column} is null) "
+                        f"or abs(o.{column} - d.{column}) > {half}"
+                    )
                 [(count, example)] = conn.execute(
                     f"select count(*), any_value(account_id) from read_parquet('{path}') as o "
                     f"full join pipeline.marts.dim_accounts as d using (account_id) "
@@ -380,17 +416,24 @@ class Bench:
 
     def run(self) -> list[SizeResult]:
         self.work.mkdir(parents=True, exist_ok=True)
-        self.log(f"project {self.project}, as of {self.as_of}, memory_limit "
-                 f"{self.args.memory_limit}, {os.cpu_count()} CPUs")
+        self.log(
+            f"project {self.project}, as of {self.as_of}, memory_limit "
+            f"{self.args.memory_limit}, {os.cpu_count()} CPUs"
+        )
         tiny = self.data_dir(TINY_SIZE)
         # A first run pays one-time costs (bytecode, dbt's full parse into the target dir);
         # a scheduled refresh of an existing warehouse does not.
         self.run_pipeline(tiny, "warm-up")
         overhead, overhead_results, overhead_dbt = self.run_pipeline(tiny, f"{TINY_SIZE}")
-        results = [SizeResult(
-            TINY_SIZE, asdict(overhead), round(overhead_results["elapsed_time"], 2), overhead_dbt,
-            nodes=len(overhead_results["results"]),
-        )]
+        results = [
+            SizeResult(
+                TINY_SIZE,
+                asdict(overhead),
+                round(overhead_results["elapsed_time"], 2),
+                overhead_dbt,
+                nodes=len(overhead_results["results"]),
+            )
+        ]
         for accounts in self.args.sizes:
             data = self.data_dir(accounts)
             size = SizeResult(accounts)
@@ -482,36 +525,51 @@ def report(results: list[SizeResult]) -> str:
     tiny, sized = results[0], results[1:]
     overhead = tiny.pipeline["wall_s"]
     header = (
-        "accounts", "pipeline s", "(cpu s)", "peak RSS MB", "dbt nodes s", "outside nodes s",
-        "handwritten s", "pandas s", "pipeline/hand", "pandas/pipeline", "load",
+        "accounts",
+        "pipeline s",
+        "(cpu s)",
+        "peak RSS MB",
+        "dbt nodes s",
+        "outside nodes s",
+        "handwritten s",
+        "pandas s",
+        "pipeline/hand",
+        "pandas/pipeline",
+        "load",
     )
     rows = [header]
     for result in results:
         pipeline = result.pipeline
         hand = (result.handwritten or {}).get("wall_s")
         pandas = (result.pandas or {}).get("wall_s")
-        rows.append((
-            f"{result.accounts:,}",
-            seconds(pipeline["wall_s"]),
-            seconds(pipeline["cpu_s"]),
-            f"{pipeline['peak_rss_mb']:,.0f}",
-            seconds(result.dbt_elapsed_s),
-            seconds(pipeline["wall_s"] - (result.dbt_elapsed_s or 0)),
-            seconds(hand),
-            seconds(pandas),
-            ratio(pipeline["wall_s"], hand),
-            ratio(pandas, pipeline["wall_s"]),
-            f"{pipeline['load_before']:.1f}",
-        ))
+        rows.append(
+            (
+                f"{result.accounts:,}",
+                seconds(pipeline["wall_s"]),
+                seconds(pipeline["cpu_s"]),
+                f"{pipeline['peak_rss_mb']:,.0f}",
+                seconds(result.dbt_elapsed_s),
+                seconds(pipeline["wall_s"] - (result.dbt_elapsed_s or 0)),
+                seconds(hand),
+                seconds(pandas),
+                ratio(pipeline["wall_s"], hand),
+                ratio(pandas, pipeline["wall_s"]),
+                f"{pipeline['load_before']:.1f}",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
-             for row in rows]
+    lines = [
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     lines.append("")
-    lines.append(f"fixed overhead estimate: {overhead:.1f} s (the pipeline on {TINY_SIZE:,} "
-                 f"accounts; {tiny.pipeline['wall_s'] - tiny.dbt_elapsed_s:.1f} s of it outside "
-                 f"dbt's node execution, {tiny.dbt_elapsed_s:.1f} s running "
-                 f"{tiny.nodes} nodes on tiny tables)")
+    lines.append(
+        f"fixed overhead estimate: {overhead:.1f} s (the pipeline on {TINY_SIZE:,} "
+        f"accounts; {tiny.pipeline['wall_s'] - tiny.dbt_elapsed_s:.1f} s of it outside "
+        f"dbt's node execution, {tiny.dbt_elapsed_s:.1f} s running "
+        f"{tiny.nodes} nodes on tiny tables)"
+    )
     lines.extend(targets(results))
     if sized:
         largest = sized[-1]
@@ -542,12 +600,15 @@ def targets(results: list[SizeResult]) -> list[str]:
         lines.append(f"  1M peak RSS < 4 GB: {rss:,.0f} MB -> {'met' if rss < 4096 else 'NOT met'}")
     if hundred_k and hundred_k.pandas:
         speedup = hundred_k.pandas["wall_s"] / hundred_k.pipeline["wall_s"]
-        lines.append(f"  >= 10x faster than pandas at 100k: {speedup:.2f}x -> "
-                     f"{'met' if speedup >= 10 else 'NOT met'}")
+        lines.append(
+            f"  >= 10x faster than pandas at 100k: {speedup:.2f}x -> "
+            f"{'met' if speedup >= 10 else 'NOT met'}"
+        )
     if million and hundred_k:
         growth = million.pipeline["wall_s"] / hundred_k.pipeline["wall_s"]
         variable = (million.pipeline["wall_s"] - overhead) / max(
-            hundred_k.pipeline["wall_s"] - overhead, 0.1)
+            hundred_k.pipeline["wall_s"] - overhead, 0.1
+        )
         lines.append(
             f"  100k -> 1M no worse than linear (<= 10x): wall {growth:.1f}x, above the fixed "
             f"overhead {variable:.1f}x -> {'met' if growth <= 10 else 'NOT met'}"
@@ -569,19 +630,40 @@ def parse_sizes(text: str) -> list[int]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=parse_sizes, help="account counts, comma-separated "
-                        f"(default {','.join(map(str, DEFAULT_SIZES))})")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"only {','.join(map(str, QUICK_SIZES))} accounts (checks the "
-                        "harness in a few minutes)")
-    parser.add_argument("--project", type=Path, default=DEFAULT_PROJECT,
-                        help="checkout to benchmark (default: this one)")
-    parser.add_argument("--work-dir", type=Path, default=HERE / ".work",
-                        help="inputs, outputs, logs and results.json (default benchmarks/.work)")
-    parser.add_argument("--memory-limit", default=os.environ.get("ICP_DUCKDB_MEMORY_LIMIT", "4GB"),
-                        help="DuckDB memory_limit for the pipeline and the hand-written SQL")
-    parser.add_argument("--pandas-max", type=int, default=100_000,
-                        help="largest size pandas runs at (default 100000)")
+    parser.add_argument(
+        "--sizes",
+        type=parse_sizes,
+        help=f"account counts, comma-separated (default {','.join(map(str, DEFAULT_SIZES))})",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"only {','.join(map(str, QUICK_SIZES))} accounts (checks the "
+        "harness in a few minutes)",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=DEFAULT_PROJECT,
+        help="checkout to benchmark (default: this one)",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=HERE / ".work",
+        help="inputs, outputs, logs and results.json (default benchmarks/.work)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        default=os.environ.get("ICP_DUCKDB_MEMORY_LIMIT", "4GB"),
+        help="DuckDB memory_limit for the pipeline and the hand-written SQL",
+    )
+    parser.add_argument(
+        "--pandas-max",
+        type=int,
+        default=100_000,
+        help="largest size pandas runs at (default 100000)",
+    )
     # Internal: run one implementation in this (fresh) process.
     parser.add_argument("--impl", choices=sorted(IMPLEMENTATIONS), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)

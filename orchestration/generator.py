@@ -43,32 +43,69 @@ DAY = 86_400
 # The contract's tables and columns, in contract order (see the data contract).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "crm_accounts": (
-        "account_id", "account_name", "domain", "created_at", "lead_source", "country_code",
+        "account_id",
+        "account_name",
+        "domain",
+        "created_at",
+        "lead_source",
+        "country_code",
         "owner_id",
     ),
     "crm_opportunities": (
-        "opportunity_id", "account_id", "opportunity_type", "stage", "amount", "currency",
-        "created_at", "closed_at",
+        "opportunity_id",
+        "account_id",
+        "opportunity_type",
+        "stage",
+        "amount",
+        "currency",
+        "created_at",
+        "closed_at",
     ),
     "crm_contacts": ("contact_id", "account_id", "job_title", "email", "created_at"),
     "billing_customers": ("customer_id", "account_id", "currency", "created_at"),
     "billing_subscriptions": (
-        "subscription_id", "customer_id", "plan", "status", "started_at", "canceled_at", "mrr",
+        "subscription_id",
+        "customer_id",
+        "plan",
+        "status",
+        "started_at",
+        "canceled_at",
+        "mrr",
         "currency",
     ),
     "billing_invoices": (
-        "invoice_id", "customer_id", "subscription_id", "issued_at", "status", "amount",
-        "amount_refunded", "currency",
+        "invoice_id",
+        "customer_id",
+        "subscription_id",
+        "issued_at",
+        "status",
+        "amount",
+        "amount_refunded",
+        "currency",
     ),
     "enrichment_companies": (
-        "domain", "industry", "employee_count", "annual_revenue_usd", "hq_country",
-        "business_model", "tech_stack", "funding_stage", "founded_year", "enriched_at",
+        "domain",
+        "industry",
+        "employee_count",
+        "annual_revenue_usd",
+        "hq_country",
+        "business_model",
+        "tech_stack",
+        "funding_stage",
+        "founded_year",
+        "enriched_at",
     ),
     "marketing_spend": ("spend_date", "channel", "amount", "currency"),
     "sales_costs": ("month", "amount", "currency"),
     "fx_rates": ("currency", "month", "rate_to_usd"),
     "icp_criteria": (
-        "icp_version", "effective_from", "criterion", "attribute", "operator", "value", "weight",
+        "icp_version",
+        "effective_from",
+        "criterion",
+        "attribute",
+        "operator",
+        "value",
+        "weight",
     ),
 }
 
@@ -77,7 +114,13 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 # ---------------------------------------------------------------------------------------------
 
 INDUSTRIES = (
-    "Software", "Fintech", "Healthcare", "Retail", "Manufacturing", "Media", "Logistics",
+    "Software",
+    "Fintech",
+    "Healthcare",
+    "Retail",
+    "Manufacturing",
+    "Media",
+    "Logistics",
     "Education",
 )
 SOFTWARE, FINTECH, HEALTHCARE, RETAIL = 0, 1, 2, 3
@@ -91,46 +134,62 @@ DRIFT_EMPLOYEE_SHIFT = -1.1
 
 BUSINESS_MODELS = ("b2b", "b2c", "b2b2c", "marketplace")
 B2B, B2C = 0, 1
-BUSINESS_MODEL_MIX = np.array([  # rows follow INDUSTRIES
-    [0.55, 0.10, 0.20, 0.15],
-    [0.55, 0.15, 0.18, 0.12],
-    [0.35, 0.30, 0.25, 0.10],
-    [0.10, 0.60, 0.10, 0.20],
-    [0.60, 0.05, 0.20, 0.15],
-    [0.25, 0.55, 0.10, 0.10],
-    [0.50, 0.05, 0.15, 0.30],
-    [0.30, 0.45, 0.20, 0.05],
-])
+BUSINESS_MODEL_MIX = np.array(
+    [  # rows follow INDUSTRIES
+        [0.55, 0.10, 0.20, 0.15],
+        [0.55, 0.15, 0.18, 0.12],
+        [0.35, 0.30, 0.25, 0.10],
+        [0.10, 0.60, 0.10, 0.20],
+        [0.60, 0.05, 0.20, 0.15],
+        [0.25, 0.55, 0.10, 0.10],
+        [0.50, 0.05, 0.15, 0.30],
+        [0.30, 0.45, 0.20, 0.05],
+    ]
+)
 DRIFT_B2C_SHARE = 0.3
 
 TOOLS = (
-    "salesforce", "hubspot", "snowflake", "bigquery", "dbt", "slack", "segment", "stripe",
-    "zendesk", "shopify", "aws", "gcp",
+    "salesforce",
+    "hubspot",
+    "snowflake",
+    "bigquery",
+    "dbt",
+    "slack",
+    "segment",
+    "stripe",
+    "zendesk",
+    "shopify",
+    "aws",
+    "gcp",
 )
 SNOWFLAKE, DBT = TOOLS.index("snowflake"), TOOLS.index("dbt")
-TOOL_BASE = np.array([  # rows follow INDUSTRIES, columns follow TOOLS
-    [0.35, 0.35, 0.40, 0.15, 0.35, 0.80, 0.30, 0.40, 0.30, 0.03, 0.60, 0.20],
-    [0.40, 0.25, 0.40, 0.15, 0.30, 0.75, 0.25, 0.50, 0.30, 0.02, 0.55, 0.20],
-    [0.35, 0.30, 0.12, 0.12, 0.08, 0.60, 0.10, 0.20, 0.30, 0.02, 0.45, 0.20],
-    [0.20, 0.45, 0.07, 0.15, 0.05, 0.50, 0.20, 0.50, 0.35, 0.60, 0.35, 0.15],
-    [0.40, 0.25, 0.12, 0.10, 0.06, 0.50, 0.05, 0.15, 0.20, 0.03, 0.40, 0.15],
-    [0.25, 0.40, 0.10, 0.25, 0.08, 0.70, 0.25, 0.30, 0.20, 0.05, 0.40, 0.30],
-    [0.40, 0.25, 0.12, 0.12, 0.07, 0.55, 0.05, 0.15, 0.25, 0.03, 0.50, 0.15],
-    [0.25, 0.40, 0.07, 0.25, 0.05, 0.65, 0.10, 0.25, 0.25, 0.05, 0.35, 0.35],
-])
+TOOL_BASE = np.array(
+    [  # rows follow INDUSTRIES, columns follow TOOLS
+        [0.35, 0.35, 0.40, 0.15, 0.35, 0.80, 0.30, 0.40, 0.30, 0.03, 0.60, 0.20],
+        [0.40, 0.25, 0.40, 0.15, 0.30, 0.75, 0.25, 0.50, 0.30, 0.02, 0.55, 0.20],
+        [0.35, 0.30, 0.12, 0.12, 0.08, 0.60, 0.10, 0.20, 0.30, 0.02, 0.45, 0.20],
+        [0.20, 0.45, 0.07, 0.15, 0.05, 0.50, 0.20, 0.50, 0.35, 0.60, 0.35, 0.15],
+        [0.40, 0.25, 0.12, 0.10, 0.06, 0.50, 0.05, 0.15, 0.20, 0.03, 0.40, 0.15],
+        [0.25, 0.40, 0.10, 0.25, 0.08, 0.70, 0.25, 0.30, 0.20, 0.05, 0.40, 0.30],
+        [0.40, 0.25, 0.12, 0.12, 0.07, 0.55, 0.05, 0.15, 0.25, 0.03, 0.50, 0.15],
+        [0.25, 0.40, 0.07, 0.25, 0.05, 0.65, 0.10, 0.25, 0.25, 0.05, 0.35, 0.35],
+    ]
+)
 # Tools of larger companies (CRM/warehouse/support) get likelier with size, hubspot with smallness.
 TOOL_SIZE_SLOPE = np.array([0.25, -0.20, 0.30, 0.15, 0.25, 0.05, 0.15, 0.0, 0.15, 0.0, 0.1, 0.05])
 
 FUNDING_STAGES = ("bootstrapped", "seed", "series_a", "series_b", "series_c_plus", "public")
 # Funding stage per size class (1-10, 11-50, 51-200, 201-1000, 1001+): late-stage and public
 # companies are mostly the very large ones, which are not the best customers.
-FUNDING_MIX = np.array([
-    [0.45, 0.45, 0.08, 0.01, 0.005, 0.005],
-    [0.30, 0.35, 0.25, 0.07, 0.02, 0.01],
-    [0.20, 0.15, 0.37, 0.25, 0.025, 0.005],
-    [0.15, 0.05, 0.28, 0.48, 0.03, 0.01],
-    [0.10, 0.00, 0.05, 0.20, 0.35, 0.30],
-])
+FUNDING_MIX = np.array(
+    [
+        [0.45, 0.45, 0.08, 0.01, 0.005, 0.005],
+        [0.30, 0.35, 0.25, 0.07, 0.02, 0.01],
+        [0.20, 0.15, 0.37, 0.25, 0.025, 0.005],
+        [0.15, 0.05, 0.28, 0.48, 0.03, 0.01],
+        [0.10, 0.00, 0.05, 0.20, 0.35, 0.30],
+    ]
+)
 
 COUNTRIES = ("US", "CA", "MX", "BR", "GB", "DE", "FR", "NL", "ES", "SE", "IN", "AU", "JP", "SG")
 COUNTRY_MIX = np.array(
@@ -174,61 +233,377 @@ STAGES = ("open", "won", "lost")
 STAGE_OPEN, STAGE_WON, STAGE_LOST = 0, 1, 2
 
 JOB_TITLES = (
-    "CEO", "Founder", "Co-Founder & CEO", "CFO", "CTO", "Chief Revenue Officer", "VP Sales",
-    "VP of Engineering", "Head of Data", "Head of Growth", "President", "Director of Marketing",
-    "Sales Director", "Engineering Manager", "Marketing Manager", "Team Lead",
-    "Senior Software Engineer", "Sr. Software Engineer", "Data Engineer", "Solutions Architect",
-    "IT Administrator", "Security Analyst", "Account Executive", "Customer Success Specialist",
-    "Office Manager", "Analyst", "Head of Data & Analytics", "vp marketing",
-    "Revenue Operations Lead", "Frontend Developer",
+    "CEO",
+    "Founder",
+    "Co-Founder & CEO",
+    "CFO",
+    "CTO",
+    "Chief Revenue Officer",
+    "VP Sales",
+    "VP of Engineering",
+    "Head of Data",
+    "Head of Growth",
+    "President",
+    "Director of Marketing",
+    "Sales Director",
+    "Engineering Manager",
+    "Marketing Manager",
+    "Team Lead",
+    "Senior Software Engineer",
+    "Sr. Software Engineer",
+    "Data Engineer",
+    "Solutions Architect",
+    "IT Administrator",
+    "Security Analyst",
+    "Account Executive",
+    "Customer Success Specialist",
+    "Office Manager",
+    "Analyst",
+    "Head of Data & Analytics",
+    "vp marketing",
+    "Revenue Operations Lead",
+    "Frontend Developer",
 )
-JOB_TITLE_WEIGHTS = np.array([
-    3, 2, 1, 2, 3, 1, 3, 2, 3, 2, 1, 3, 3, 4, 4, 3, 4, 2, 4, 2, 3, 2, 4, 3, 2, 3, 1, 1, 2, 2,
-], dtype=float)
+JOB_TITLE_WEIGHTS = np.array(
+    [
+        3,
+        2,
+        1,
+        2,
+        3,
+        1,
+        3,
+        2,
+        3,
+        2,
+        1,
+        3,
+        3,
+        4,
+        4,
+        3,
+        4,
+        2,
+        4,
+        2,
+        3,
+        2,
+        4,
+        3,
+        2,
+        3,
+        1,
+        1,
+        2,
+        2,
+    ],
+    dtype=float,
+)
 NO_TITLE_SHARE = 0.05
 
 FIRST_NAMES = (
-    "alex", "maria", "james", "li", "fatima", "john", "sofia", "david", "emma", "lucas", "olivia",
-    "noah", "mia", "ethan", "ava", "liam", "chloe", "mateo", "hana", "omar", "priya", "raj",
-    "yuki", "kenji", "lena", "jonas", "sara", "pablo", "elena", "marco", "anna", "tom", "nina",
-    "ivan", "zoe", "sam", "leah", "felix", "ines", "diego", "amir", "julia", "max", "clara",
-    "arjun", "mei", "oscar", "ruth", "hugo", "nora",
+    "alex",
+    "maria",
+    "james",
+    "li",
+    "fatima",
+    "john",
+    "sofia",
+    "david",
+    "emma",
+    "lucas",
+    "olivia",
+    "noah",
+    "mia",
+    "ethan",
+    "ava",
+    "liam",
+    "chloe",
+    "mateo",
+    "hana",
+    "omar",
+    "priya",
+    "raj",
+    "yuki",
+    "kenji",
+    "lena",
+    "jonas",
+    "sara",
+    "pablo",
+    "elena",
+    "marco",
+    "anna",
+    "tom",
+    "nina",
+    "ivan",
+    "zoe",
+    "sam",
+    "leah",
+    "felix",
+    "ines",
+    "diego",
+    "amir",
+    "julia",
+    "max",
+    "clara",
+    "arjun",
+    "mei",
+    "oscar",
+    "ruth",
+    "hugo",
+    "nora",
 )
 LAST_NAMES = (
-    "smith", "garcia", "chen", "mueller", "rossi", "silva", "kim", "patel", "nguyen", "johnson",
-    "brown", "martin", "lopez", "wilson", "schmidt", "dubois", "tanaka", "sato", "kowalski",
-    "andersson", "jansen", "fischer", "moreau", "costa", "khan", "singh", "ito", "novak", "weber",
-    "murphy", "kelly", "walker", "young", "hall", "lee", "wright", "scott", "green", "baker",
-    "adams", "nelson", "hill", "ramos", "santos", "berg", "lind", "meyer", "wagner", "becker",
+    "smith",
+    "garcia",
+    "chen",
+    "mueller",
+    "rossi",
+    "silva",
+    "kim",
+    "patel",
+    "nguyen",
+    "johnson",
+    "brown",
+    "martin",
+    "lopez",
+    "wilson",
+    "schmidt",
+    "dubois",
+    "tanaka",
+    "sato",
+    "kowalski",
+    "andersson",
+    "jansen",
+    "fischer",
+    "moreau",
+    "costa",
+    "khan",
+    "singh",
+    "ito",
+    "novak",
+    "weber",
+    "murphy",
+    "kelly",
+    "walker",
+    "young",
+    "hall",
+    "lee",
+    "wright",
+    "scott",
+    "green",
+    "baker",
+    "adams",
+    "nelson",
+    "hill",
+    "ramos",
+    "santos",
+    "berg",
+    "lind",
+    "meyer",
+    "wagner",
+    "becker",
     "hoffmann",
 )
 
 # Company names: adjective + noun (+ descriptor), never people's names.
 NAME_ADJECTIVES = (
-    "Blue", "Bright", "Silver", "North", "Clear", "Swift", "Iron", "Green", "Summit", "Golden",
-    "Red", "Bold", "Quiet", "Rapid", "Solid", "True", "Prime", "Open", "Urban", "Wild", "Deep",
-    "High", "Little", "Grand", "Lunar", "Solar", "Polar", "Amber", "Coral", "Crimson", "Azure",
-    "Cedar", "Maple", "Oak", "Stone", "Granite", "Copper", "Cobalt", "Violet", "Indigo", "Vivid",
-    "Nimble", "Steady", "Brave", "Keen", "Noble", "Agile", "Lucid", "Sharp", "Fresh", "Core",
-    "Next", "Alpha", "Beta", "Delta", "Omega", "Nova", "Astro", "Hyper", "Meta", "Pixel", "Quantum",
-    "Signal", "Vector",
+    "Blue",
+    "Bright",
+    "Silver",
+    "North",
+    "Clear",
+    "Swift",
+    "Iron",
+    "Green",
+    "Summit",
+    "Golden",
+    "Red",
+    "Bold",
+    "Quiet",
+    "Rapid",
+    "Solid",
+    "True",
+    "Prime",
+    "Open",
+    "Urban",
+    "Wild",
+    "Deep",
+    "High",
+    "Little",
+    "Grand",
+    "Lunar",
+    "Solar",
+    "Polar",
+    "Amber",
+    "Coral",
+    "Crimson",
+    "Azure",
+    "Cedar",
+    "Maple",
+    "Oak",
+    "Stone",
+    "Granite",
+    "Copper",
+    "Cobalt",
+    "Violet",
+    "Indigo",
+    "Vivid",
+    "Nimble",
+    "Steady",
+    "Brave",
+    "Keen",
+    "Noble",
+    "Agile",
+    "Lucid",
+    "Sharp",
+    "Fresh",
+    "Core",
+    "Next",
+    "Alpha",
+    "Beta",
+    "Delta",
+    "Omega",
+    "Nova",
+    "Astro",
+    "Hyper",
+    "Meta",
+    "Pixel",
+    "Quantum",
+    "Signal",
+    "Vector",
 )
 NAME_NOUNS = (
-    "Harbor", "Peak", "Ridge", "Field", "Stack", "Loop", "Forge", "Wave", "Pine", "River", "Bridge",
-    "Beacon", "Anchor", "Arrow", "Atlas", "Canyon", "Cloud", "Comet", "Crest", "Dune", "Echo",
-    "Ember", "Falcon", "Fjord", "Flux", "Grove", "Haven", "Hive", "Horizon", "Isle", "Jet", "Kite",
-    "Lake", "Lantern", "Leaf", "Ledger", "Lens", "Link", "Mesa", "Meadow", "Mill", "Mint", "Nest",
-    "Orbit", "Otter", "Path", "Pulse", "Quarry", "Quill", "Rail", "Reef", "Rocket", "Sail", "Scope",
-    "Shore", "Sky", "Spark", "Spring", "Spruce", "Star", "Stream", "Tide", "Trail", "Valley",
-    "Vault", "Vista", "Wharf", "Willow", "Wing", "Yard", "Bay", "Bloom", "Brook", "Cove", "Delta",
-    "Fern", "Gate", "Glen", "Hollow", "Key", "Knot", "Lark", "Moss", "Nook", "Oasis", "Pier",
-    "Prism", "Rise", "Root", "Sage", "Shift", "Slate", "Tower", "Tree", "Vine", "Works",
+    "Harbor",
+    "Peak",
+    "Ridge",
+    "Field",
+    "Stack",
+    "Loop",
+    "Forge",
+    "Wave",
+    "Pine",
+    "River",
+    "Bridge",
+    "Beacon",
+    "Anchor",
+    "Arrow",
+    "Atlas",
+    "Canyon",
+    "Cloud",
+    "Comet",
+    "Crest",
+    "Dune",
+    "Echo",
+    "Ember",
+    "Falcon",
+    "Fjord",
+    "Flux",
+    "Grove",
+    "Haven",
+    "Hive",
+    "Horizon",
+    "Isle",
+    "Jet",
+    "Kite",
+    "Lake",
+    "Lantern",
+    "Leaf",
+    "Ledger",
+    "Lens",
+    "Link",
+    "Mesa",
+    "Meadow",
+    "Mill",
+    "Mint",
+    "Nest",
+    "Orbit",
+    "Otter",
+    "Path",
+    "Pulse",
+    "Quarry",
+    "Quill",
+    "Rail",
+    "Reef",
+    "Rocket",
+    "Sail",
+    "Scope",
+    "Shore",
+    "Sky",
+    "Spark",
+    "Spring",
+    "Spruce",
+    "Star",
+    "Stream",
+    "Tide",
+    "Trail",
+    "Valley",
+    "Vault",
+    "Vista",
+    "Wharf",
+    "Willow",
+    "Wing",
+    "Yard",
+    "Bay",
+    "Bloom",
+    "Brook",
+    "Cove",
+    "Delta",
+    "Fern",
+    "Gate",
+    "Glen",
+    "Hollow",
+    "Key",
+    "Knot",
+    "Lark",
+    "Moss",
+    "Nook",
+    "Oasis",
+    "Pier",
+    "Prism",
+    "Rise",
+    "Root",
+    "Sage",
+    "Shift",
+    "Slate",
+    "Tower",
+    "Tree",
+    "Vine",
+    "Works",
 )
 NAME_DESCRIPTORS = (
-    "", "Hub", "Bio", "Energy", "Ventures", "Robotics", "Supply", "Finance", "Analytics", "Labs",
-    "Systems", "Software", "Health", "Logistics", "Capital",
-    "Retail", "Media", "Cloud", "Data", "Foods", "Goods", "Technologies", "Solutions", "Group",
-    "Studio", "Partners", "Digital", "Networks", "Industries", "Learning", "Pay", "Commerce",
+    "",
+    "Hub",
+    "Bio",
+    "Energy",
+    "Ventures",
+    "Robotics",
+    "Supply",
+    "Finance",
+    "Analytics",
+    "Labs",
+    "Systems",
+    "Software",
+    "Health",
+    "Logistics",
+    "Capital",
+    "Retail",
+    "Media",
+    "Cloud",
+    "Data",
+    "Foods",
+    "Goods",
+    "Technologies",
+    "Solutions",
+    "Group",
+    "Studio",
+    "Partners",
+    "Digital",
+    "Networks",
+    "Industries",
+    "Learning",
+    "Pay",
+    "Commerce",
 )
 TLDS = ("com", "io", "co", "ai", "net", "app")
 TLD_MIX = np.array([0.62, 0.18, 0.07, 0.05, 0.05, 0.03])
@@ -289,8 +664,10 @@ def write(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for name, frame in tables.items():
-        table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(
-            frame, preserve_index=False
+        table = (
+            frame
+            if isinstance(frame, pa.Table)
+            else pa.Table.from_pandas(frame, preserve_index=False)
         )
         table = table.replace_schema_metadata(None)
         path = out_dir / f"{name}.{fmt}"
@@ -582,9 +959,7 @@ class _Company:
         # Conversion lag: days from account creation to the first paid invoice, if it converts.
         lag = 21 + rng.gamma(2.0, 18.0, n)
         self.conv_at = created + (lag * DAY).astype(np.int64)
-        self.drifted = (
-            np.full(n, self.spec.drift) & (self.conv_at >= self.end - 90 * DAY)
-        )
+        self.drifted = np.full(n, self.spec.drift) & (self.conv_at >= self.end - 90 * DAY)
 
     def _firmographics(self) -> None:
         rng = self.rng(2)
@@ -651,7 +1026,13 @@ class _Company:
         large = self.employees > 1000
         channel_effect = np.where(self.channel_valid, CHANNEL_CONVERSION[self.channel], 0.0)
         logit = (
-            -1.4 + 0.9 * sw + 0.3 * mid + 0.3 * b2b + 0.6 * mds - 0.2 * large - 0.1 * tiny
+            -1.4
+            + 0.9 * sw
+            + 0.3 * mid
+            + 0.3 * b2b
+            + 0.6 * mds
+            - 0.2 * large
+            - 0.1 * tiny
             + channel_effect
         )
         converts = (rng.random(n) < _sigmoid(logit)) & (self.conv_at < self.end)
@@ -722,20 +1103,25 @@ class _Company:
         v_start = self.created[void_acct] + rng.integers(10, 40, len(void_acct)) * DAY
         v_cancel = v_start + rng.integers(20, 45, len(void_acct)) * DAY
 
-        kind = np.concatenate([
-            np.zeros(n_conv, np.int8),
-            np.ones(n_ghost, np.int8),
-            np.full(len(trial_acct), 2, np.int8),
-            np.full(len(void_acct), 3, np.int8),
-        ])
+        kind = np.concatenate(
+            [
+                np.zeros(n_conv, np.int8),
+                np.ones(n_ghost, np.int8),
+                np.full(len(trial_acct), 2, np.int8),
+                np.full(len(void_acct), 3, np.int8),
+            ]
+        )
         acct = np.concatenate([cust_acct, np.full(n_ghost, -1), trial_acct, void_acct])
         c_start = np.concatenate([start, g_start.astype(np.int64), t_start, v_start])
-        c_cancel = np.concatenate([cancel, g_cancel.astype(np.int64), np.full_like(t_start, end),
-                                   v_cancel])
-        c_plan = np.concatenate([self.plan[cust_acct], g_plan, self.plan[trial_acct],
-                                 self.plan[void_acct]])
-        c_mrr_usd = np.concatenate([self.mrr_usd[cust_acct], g_mrr, self.mrr_usd[trial_acct],
-                                    self.mrr_usd[void_acct]])
+        c_cancel = np.concatenate(
+            [cancel, g_cancel.astype(np.int64), np.full_like(t_start, end), v_cancel]
+        )
+        c_plan = np.concatenate(
+            [self.plan[cust_acct], g_plan, self.plan[trial_acct], self.plan[void_acct]]
+        )
+        c_mrr_usd = np.concatenate(
+            [self.mrr_usd[cust_acct], g_mrr, self.mrr_usd[trial_acct], self.mrr_usd[void_acct]]
+        )
         linked = np.maximum(acct, 0)
         c_currency = np.where(acct >= 0, self.currency[linked], 0)
         c_currency[kind == 1] = g_currency
@@ -758,9 +1144,10 @@ class _Company:
         p_addon = np.where(self.c_acct >= 0, 0.18, 0.08)
         addon_cust = np.flatnonzero(eligible & (rng.random(n_cust) < p_addon))
         offset = 2 + (rng.random(len(addon_cust)) * np.minimum(months_alive[addon_cust] - 2, 18))
-        a_start = _add_months(c_start[addon_cust], offset.astype(np.int64)) + rng.integers(
-            0, 20, len(addon_cust)
-        ) * DAY
+        a_start = (
+            _add_months(c_start[addon_cust], offset.astype(np.int64))
+            + rng.integers(0, 20, len(addon_cust)) * DAY
+        )
         keep = a_start < np.minimum(c_cancel[addon_cust], end) - DAY
         addon_cust, a_start = addon_cust[keep], a_start[keep]
         hazard_addon = np.where(
@@ -769,8 +1156,9 @@ class _Company:
         a_tenure = rng.geometric(np.clip(hazard_addon * 1.5, 1e-4, 0.95))
         a_cancel = _add_months(a_start, a_tenure) - rng.integers(1, 21, len(addon_cust)) * DAY
         a_cancel = np.minimum(np.maximum(a_cancel, a_start + DAY), c_cancel[addon_cust])
-        a_mrr = np.maximum(np.round(c_mrr[addon_cust] * rng.uniform(0.2, 0.5, len(addon_cust))),
-                           9.0)
+        a_mrr = np.maximum(
+            np.round(c_mrr[addon_cust] * rng.uniform(0.2, 0.5, len(addon_cust))), 9.0
+        )
 
         s_cust = np.concatenate([np.arange(n_cust), addon_cust])
         s_start = np.concatenate([c_start, a_start])
@@ -810,9 +1198,7 @@ class _Company:
         adj_cap = _pick(NAME_ADJECTIVES, adj)
         noun_cap = _pick(NAME_NOUNS, noun)
         desc_cap = _pick(NAME_DESCRIPTORS, desc)
-        suffix = pc.if_else(
-            pa.array(repeat > 0), _integers(repeat + 1), pa.scalar("", pa.string())
-        )
+        suffix = pc.if_else(pa.array(repeat > 0), _integers(repeat + 1), pa.scalar("", pa.string()))
         name = pc.utf8_trim_whitespace(_join(adj_cap, " ", noun_cap, " ", desc_cap))
         name = pc.if_else(pa.array(repeat > 0), _join(name, " ", suffix), name)
         legal_family = COUNTRY_LEGAL[self.country]
@@ -840,15 +1226,17 @@ class _Company:
         reps = int(np.clip(n // 60, 8, 999))
         owner = rng.integers(1, reps + 1, n)
         self.account_ids = _ids("A", np.arange(1, n + 1), max(6, len(str(n))))
-        return pa.table({
-            "account_id": self.account_ids,
-            "account_name": name,
-            "domain": _with_nulls(domain, has_domain),
-            "created_at": _timestamps(self.created),
-            "lead_source": _pick(CHANNELS, self.channel, self.channel_valid),
-            "country_code": _pick(COUNTRIES, self.country, self.country_valid),
-            "owner_id": _ids("U", owner, 3),
-        })
+        return pa.table(
+            {
+                "account_id": self.account_ids,
+                "account_name": name,
+                "domain": _with_nulls(domain, has_domain),
+                "created_at": _timestamps(self.created),
+                "lead_source": _pick(CHANNELS, self.channel, self.channel_valid),
+                "country_code": _pick(COUNTRIES, self.country, self.country_valid),
+                "owner_id": _ids("U", owner, 3),
+            }
+        )
 
     def _enrichment(self) -> pa.Table:
         rng = self.rng(11)
@@ -864,25 +1252,30 @@ class _Company:
         hq[moved] = _categorical(rng, COUNTRY_MIX, int(moved.sum()))
         hq_valid = present(0.08) & (self.country_valid[rows] | moved | (rng.random(m) < 0.5))
         tool_lut = pa.array(
-            [";".join(t for bit, t in enumerate(TOOLS) if mask >> bit & 1)
-             for mask in range(1 << len(TOOLS))],
+            [
+                ";".join(t for bit, t in enumerate(TOOLS) if mask >> bit & 1)
+                for mask in range(1 << len(TOOLS))
+            ],
             pa.string(),
         )
         created = self.created[rows]
         enriched = created + (rng.random(m) * (self.end - created)).astype(np.int64)
-        return pa.table({
-            "domain": self.domain_norm.take(pa.array(rows)),
-            "industry": _pick(INDUSTRIES, self.industry[rows], present(0.03)),
-            "employee_count": _integers(self.employees[rows], present(0.04)),
-            "annual_revenue_usd": _decimals(self.revenue[rows], present(0.12)),
-            "hq_country": _pick(COUNTRIES, hq, hq_valid),
-            "business_model": _pick(BUSINESS_MODELS, self.model[rows], present(0.05)),
-            "tech_stack": _with_nulls(tool_lut.take(pa.array(self.tool_mask[rows])),
-                                      present(0.08)),
-            "funding_stage": _pick(FUNDING_STAGES, self.funding[rows], present(0.15)),
-            "founded_year": _integers(self.founded[rows], present(0.06)),
-            "enriched_at": _timestamps(enriched),
-        })
+        return pa.table(
+            {
+                "domain": self.domain_norm.take(pa.array(rows)),
+                "industry": _pick(INDUSTRIES, self.industry[rows], present(0.03)),
+                "employee_count": _integers(self.employees[rows], present(0.04)),
+                "annual_revenue_usd": _decimals(self.revenue[rows], present(0.12)),
+                "hq_country": _pick(COUNTRIES, hq, hq_valid),
+                "business_model": _pick(BUSINESS_MODELS, self.model[rows], present(0.05)),
+                "tech_stack": _with_nulls(
+                    tool_lut.take(pa.array(self.tool_mask[rows])), present(0.08)
+                ),
+                "funding_stage": _pick(FUNDING_STAGES, self.funding[rows], present(0.15)),
+                "founded_year": _integers(self.founded[rows], present(0.06)),
+                "enriched_at": _timestamps(enriched),
+            }
+        )
 
     def _contacts(self) -> pa.Table:
         rng = self.rng(12)
@@ -892,8 +1285,9 @@ class _Company:
         created = self.created[acct] + (rng.exponential(25.0, m) * DAY).astype(np.int64)
         late = created >= self.end  # added after the end of the data: spread over what is left
         room = self.end - self.created[acct]
-        created = np.where(late, self.created[acct] + (rng.random(m) * room).astype(np.int64),
-                           created)
+        created = np.where(
+            late, self.created[acct] + (rng.random(m) * room).astype(np.int64), created
+        )
         order = np.argsort(created, kind="stable")
         acct, created = acct[order], created[order]
         title = _categorical(rng, JOB_TITLE_WEIGHTS, m)
@@ -903,13 +1297,15 @@ class _Company:
         domain = self.domain_norm.take(pa.array(acct))
         email = _join(first, ".", last, "@", domain)
         email = _with_nulls(email, rng.random(m) >= 0.03)
-        return pa.table({
-            "contact_id": _ids("CT", np.arange(1, m + 1), max(7, len(str(m)))),
-            "account_id": self.account_ids.take(pa.array(acct)),
-            "job_title": _pick(JOB_TITLES, title, has_title),
-            "email": email,
-            "created_at": _timestamps(created),
-        })
+        return pa.table(
+            {
+                "contact_id": _ids("CT", np.arange(1, m + 1), max(7, len(str(m)))),
+                "account_id": self.account_ids.take(pa.array(acct)),
+                "job_title": _pick(JOB_TITLES, title, has_title),
+                "email": email,
+                "created_at": _timestamps(created),
+            }
+        )
 
     def _opportunities(self) -> pa.Table:
         rng = self.rng(13)
@@ -919,13 +1315,20 @@ class _Company:
         def part(acct, kind, stage, amount, currency, created, closed) -> None:
             """One kind of opportunity; any not yet created at the end of the data is left out."""
             now = created < end
-            closed = np.where(stage == STAGE_OPEN, -1, np.minimum(np.maximum(closed, created),
-                                                                   end - 1))
-            parts.append({
-                "acct": acct[now], "kind": np.full(int(now.sum()), kind), "stage": stage[now],
-                "amount": np.round(amount, 2)[now], "currency": currency[now],
-                "created": created[now], "closed": closed[now],
-            })
+            closed = np.where(
+                stage == STAGE_OPEN, -1, np.minimum(np.maximum(closed, created), end - 1)
+            )
+            parts.append(
+                {
+                    "acct": acct[now],
+                    "kind": np.full(int(now.sum()), kind),
+                    "stage": stage[now],
+                    "amount": np.round(amount, 2)[now],
+                    "currency": currency[now],
+                    "created": created[now],
+                    "closed": closed[now],
+                }
+            )
 
         # New business won by each customer, closed a few days before its first invoice.
         mine = np.flatnonzero(self.c_kind != 1)
@@ -935,8 +1338,15 @@ class _Company:
         lag = first_paid - self.created[acct]
         created = self.created[acct] + (rng.uniform(0.05, 0.5, len(conv)) * lag).astype(np.int64)
         closed = first_paid - rng.integers(0, 6 * DAY, len(conv))
-        part(acct, 0, np.full(len(conv), STAGE_WON), self.c_mrr[conv] * 12,
-             self.c_currency[conv], created, closed)
+        part(
+            acct,
+            0,
+            np.full(len(conv), STAGE_WON),
+            self.c_mrr[conv] * 12,
+            self.c_currency[conv],
+            created,
+            closed,
+        )
 
         # Prospects: lost or still open new business.
         prospects = np.flatnonzero(~self.converts)
@@ -951,10 +1361,18 @@ class _Company:
         addon = self.s_addon & (self.c_acct[self.s_cust] >= 0)
         cust = self.s_cust[addon]
         start = self.s_start[addon]
-        created = np.maximum(start - rng.integers(15 * DAY, 60 * DAY, len(cust)),
-                             self.c_start[cust])
-        part(self.c_acct[cust], 1, np.full(len(cust), STAGE_WON), self.s_mrr[addon] * 12,
-             self.c_currency[cust], created, start - rng.integers(0, 5 * DAY, len(cust)))
+        created = np.maximum(
+            start - rng.integers(15 * DAY, 60 * DAY, len(cust)), self.c_start[cust]
+        )
+        part(
+            self.c_acct[cust],
+            1,
+            np.full(len(cust), STAGE_WON),
+            self.s_mrr[addon] * 12,
+            self.c_currency[cust],
+            created,
+            start - rng.integers(0, 5 * DAY, len(cust)),
+        )
         tried = conv[rng.random(len(conv)) < 0.06]
         alive_until = np.minimum(self.c_cancel[tried], end)
         created = self.c_start[tried] + (
@@ -962,8 +1380,15 @@ class _Company:
         ).astype(np.int64)
         closed = created + rng.integers(20 * DAY, 90 * DAY, len(tried))
         stage = np.where(closed < end, STAGE_LOST, STAGE_OPEN)
-        part(self.c_acct[tried], 1, stage, self.c_mrr[tried] * 12 * 0.3,
-             self.c_currency[tried], created, closed)
+        part(
+            self.c_acct[tried],
+            1,
+            stage,
+            self.c_mrr[tried] * 12 * 0.3,
+            self.c_currency[tried],
+            created,
+            closed,
+        )
 
         # Renewals of growth and enterprise contracts at the first and second anniversary.
         for years in (1, 2):
@@ -973,64 +1398,80 @@ class _Company:
             cancel = self.c_cancel[annual]
             ok = (opened < end) & (cancel > opened)
             annual, anniversary, opened, cancel = (
-                annual[ok], anniversary[ok], opened[ok], cancel[ok]
+                annual[ok],
+                anniversary[ok],
+                opened[ok],
+                cancel[ok],
             )
             lost = cancel <= anniversary
             stage = np.where(lost, STAGE_LOST, np.where(anniversary < end, STAGE_WON, STAGE_OPEN))
             stage = np.where(lost & (cancel >= end), STAGE_OPEN, stage)
             closed = np.where(lost, cancel, anniversary)
-            part(self.c_acct[annual], 2, stage, self.c_mrr[annual] * 12,
-                 self.c_currency[annual], opened, closed)
+            part(
+                self.c_acct[annual],
+                2,
+                stage,
+                self.c_mrr[annual] * 12,
+                self.c_currency[annual],
+                opened,
+                closed,
+            )
 
         cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
         order = np.argsort(cols["created"], kind="stable")
         cols = {key: value[order] for key, value in cols.items()}
         m = len(order)
         self.n_opportunities = m
-        return pa.table({
-            "opportunity_id": _ids("OPP", np.arange(1, m + 1), max(7, len(str(m)))),
-            "account_id": self.account_ids.take(pa.array(cols["acct"])),
-            "opportunity_type": _pick(OPPORTUNITY_TYPES, cols["kind"]),
-            "stage": _pick(STAGES, cols["stage"]),
-            "amount": _decimals(np.maximum(cols["amount"], 0.0)),
-            "currency": _pick(CURRENCIES, cols["currency"]),
-            "created_at": _timestamps(cols["created"]),
-            "closed_at": _timestamps(cols["closed"], cols["closed"] >= 0),
-        })
+        return pa.table(
+            {
+                "opportunity_id": _ids("OPP", np.arange(1, m + 1), max(7, len(str(m)))),
+                "account_id": self.account_ids.take(pa.array(cols["acct"])),
+                "opportunity_type": _pick(OPPORTUNITY_TYPES, cols["kind"]),
+                "stage": _pick(STAGES, cols["stage"]),
+                "amount": _decimals(np.maximum(cols["amount"], 0.0)),
+                "currency": _pick(CURRENCIES, cols["currency"]),
+                "created_at": _timestamps(cols["created"]),
+                "closed_at": _timestamps(cols["closed"], cols["closed"] >= 0),
+            }
+        )
 
     # -- rendering: billing --------------------------------------------------------------------
 
     def _billing_customers(self) -> pa.Table:
         self.customer_ids = _ids("C", np.arange(1, self.n_cust + 1), max(6, len(str(self.n_cust))))
         linked = self.c_acct >= 0
-        return pa.table({
-            "customer_id": self.customer_ids,
-            "account_id": _with_nulls(
-                self.account_ids.take(pa.array(np.maximum(self.c_acct, 0))), linked
-            ),
-            "currency": _pick(CURRENCIES, self.c_currency),
-            "created_at": _timestamps(self.c_created),
-        })
+        return pa.table(
+            {
+                "customer_id": self.customer_ids,
+                "account_id": _with_nulls(
+                    self.account_ids.take(pa.array(np.maximum(self.c_acct, 0))), linked
+                ),
+                "currency": _pick(CURRENCIES, self.c_currency),
+                "created_at": _timestamps(self.c_created),
+            }
+        )
 
     def _billing_subscriptions(self) -> pa.Table:
         n_subs = len(self.s_cust)
         self.subscription_ids = _ids("SUB", np.arange(1, n_subs + 1), max(7, len(str(n_subs))))
         canceled = self.s_status == CANCELED
-        return pa.table({
-            "subscription_id": self.subscription_ids,
-            "customer_id": self.customer_ids.take(pa.array(self.s_cust)),
-            "plan": _pick(PLANS, self.s_plan),
-            "status": _pick(SUBSCRIPTION_STATUSES, self.s_status),
-            "started_at": _timestamps(self.s_start),
-            "canceled_at": _timestamps(self.s_cancel, canceled),
-            "mrr": _decimals(self.s_mrr),
-            "currency": _pick(CURRENCIES, self.s_currency),
-        })
+        return pa.table(
+            {
+                "subscription_id": self.subscription_ids,
+                "customer_id": self.customer_ids.take(pa.array(self.s_cust)),
+                "plan": _pick(PLANS, self.s_plan),
+                "status": _pick(SUBSCRIPTION_STATUSES, self.s_status),
+                "started_at": _timestamps(self.s_start),
+                "canceled_at": _timestamps(self.s_cancel, canceled),
+                "mrr": _decimals(self.s_mrr),
+                "currency": _pick(CURRENCIES, self.s_currency),
+            }
+        )
 
     def _billing_invoices(self) -> pa.Table:
         rng = self.rng(14)
         end = self.end
-        billed = (self.s_kind <= 1)  # customers (matched or not) are invoiced
+        billed = self.s_kind <= 1  # customers (matched or not) are invoiced
         voided = self.s_kind == 3
         stop = np.minimum(self.s_cancel, end)
         start = self.s_start
@@ -1055,8 +1496,15 @@ class _Company:
             span = np.maximum(stop[rep] - start[rep], DAY)
             issued = start[rep] + (span * j) // count
             span_months = np.where(voided[rep], 1.0, span / (30.4375 * DAY))
-            amount = np.maximum(np.round(self.s_mrr[rep] * np.maximum(span_months, 1.0)
-                                         / np.where(voided[rep], 1, count), 2), 1.0)
+            amount = np.maximum(
+                np.round(
+                    self.s_mrr[rep]
+                    * np.maximum(span_months, 1.0)
+                    / np.where(voided[rep], 1, count),
+                    2,
+                ),
+                1.0,
+            )
         issued = np.minimum(issued, end - 1)
 
         status = np.full(total, PAID, np.int8)
@@ -1098,16 +1546,18 @@ class _Company:
         self.n_invoices = m
         self.invoice_width = max(8, len(str(m + 100)))
         cust = self.s_cust[rep]
-        return pa.table({
-            "invoice_id": _ids("INV", np.arange(1, m + 1), self.invoice_width),
-            "customer_id": self.customer_ids.take(pa.array(cust)),
-            "subscription_id": self.subscription_ids.take(pa.array(rep)),
-            "issued_at": _timestamps(issued),
-            "status": _pick(INVOICE_STATUSES, status),
-            "amount": _decimals(amount),
-            "amount_refunded": _decimals(refund, refund_valid),
-            "currency": _pick(CURRENCIES, self.s_currency[rep]),
-        })
+        return pa.table(
+            {
+                "invoice_id": _ids("INV", np.arange(1, m + 1), self.invoice_width),
+                "customer_id": self.customer_ids.take(pa.array(cust)),
+                "subscription_id": self.subscription_ids.take(pa.array(rep)),
+                "issued_at": _timestamps(issued),
+                "status": _pick(INVOICE_STATUSES, status),
+                "amount": _decimals(amount),
+                "amount_refunded": _decimals(refund, refund_valid),
+                "currency": _pick(CURRENCIES, self.s_currency[rep]),
+            }
+        )
 
     # -- rendering: spend, costs, FX, ICP -------------------------------------------------------
 
@@ -1147,27 +1597,32 @@ class _Company:
         amount = np.concatenate([amount, eur_amount])
         currency = np.concatenate([currency, np.full(int(eur.sum()), EUR)])
         order = np.lexsort((currency, channel, month))
-        return pa.table({
-            "spend_date": _dates(_month_start(month[order])),
-            "channel": _pick(CHANNELS, channel[order]),
-            "amount": _decimals(amount[order]),
-            "currency": _pick(CURRENCIES, currency[order]),
-        })
+        return pa.table(
+            {
+                "spend_date": _dates(_month_start(month[order])),
+                "channel": _pick(CHANNELS, channel[order]),
+                "amount": _decimals(amount[order]),
+                "currency": _pick(CURRENCIES, currency[order]),
+            }
+        )
 
     def _sales_costs(self) -> pa.Table:
         rng = self.rng(21)
         counts = self._new_customers_per_month().sum(axis=0)
         smooth = self._smooth(counts[None, :])[0]
-        created = np.bincount(_month_index(self.created) - self.first_month,
-                              minlength=len(self.months))
+        created = np.bincount(
+            _month_index(self.created) - self.first_month, minlength=len(self.months)
+        )
         amount = (
             SALES_COST_PER_CUSTOMER_USD * (0.5 * counts + 0.5 * smooth) + 40.0 * created
         ) * np.exp(rng.normal(0, 0.05, len(self.months)))
-        return pa.table({
-            "month": _dates(_month_start(self.months)),
-            "amount": _decimals(np.maximum(amount, 1000.0)),
-            "currency": _pick(CURRENCIES, np.zeros(len(self.months), np.int64)),
-        })
+        return pa.table(
+            {
+                "month": _dates(_month_start(self.months)),
+                "amount": _decimals(np.maximum(amount, 1000.0)),
+                "currency": _pick(CURRENCIES, np.zeros(len(self.months), np.int64)),
+            }
+        )
 
     def _fx(self) -> None:
         """Monthly EUR and GBP rates: a smooth bounded random walk."""
@@ -1193,11 +1648,13 @@ class _Company:
         rate = np.concatenate([self.fx[EUR], self.fx[GBP]])
         keep = np.ones(len(month), bool)
         keep[n // 2] = False  # one EUR month is missing: the previous month's rate applies
-        return pa.table({
-            "currency": _pick(CURRENCIES, currency[keep]),
-            "month": _dates(_month_start(month[keep])),
-            "rate_to_usd": _decimals(rate[keep], digits=4),
-        })
+        return pa.table(
+            {
+                "currency": _pick(CURRENCIES, currency[keep]),
+                "month": _dates(_month_start(month[keep])),
+                "rate_to_usd": _decimals(rate[keep], digits=4),
+            }
+        )
 
     def _icp_criteria(self) -> pa.Table:
         old = _month_start(np.array([_month_index(np.array([self.end - 1]))[0] - 30]))
@@ -1232,15 +1689,17 @@ class _Company:
         records = [(version(old_date), old_date, *row) for row in rows]
         records += [(version(new_date), new_date, *row) for row in current]
         effective = np.array([r[1] for r in records], dtype=np.int64)
-        return pa.table({
-            "icp_version": pa.array([r[0] for r in records], pa.string()),
-            "effective_from": _dates(effective),
-            "criterion": pa.array([r[2] for r in records], pa.string()),
-            "attribute": pa.array([r[3] for r in records], pa.string()),
-            "operator": pa.array([r[4] for r in records], pa.string()),
-            "value": pa.array([r[5] for r in records], pa.string()),
-            "weight": _decimals(np.array([r[6] for r in records], dtype=float)),
-        })
+        return pa.table(
+            {
+                "icp_version": pa.array([r[0] for r in records], pa.string()),
+                "effective_from": _dates(effective),
+                "criterion": pa.array([r[2] for r in records], pa.string()),
+                "attribute": pa.array([r[3] for r in records], pa.string()),
+                "operator": pa.array([r[4] for r in records], pa.string()),
+                "value": pa.array([r[5] for r in records], pa.string()),
+                "weight": _decimals(np.array([r[6] for r in records], dtype=float)),
+            }
+        )
 
     # -- dirty rows --------------------------------------------------------------------------
 
@@ -1252,16 +1711,17 @@ class _Company:
 
         def add(name: str, rows: list[dict[str, str | None]]) -> None:
             table = tables[name]
-            extra = pa.table({
-                col: pa.array([row[col] for row in rows], pa.string())
-                for col in table.column_names
-            })
+            extra = pa.table(
+                {
+                    col: pa.array([row[col] for row in rows], pa.string())
+                    for col in table.column_names
+                }
+            )
             tables[name] = pa.concat_tables([table, extra])
 
         accounts = tables["crm_accounts"]
         dup = {
-            col: accounts.column(col)[min(4, self.n - 1)].as_py()
-            for col in accounts.column_names
+            col: accounts.column(col)[min(4, self.n - 1)].as_py() for col in accounts.column_names
         }
         dup["owner_id"] = "U001"  # a CRM duplicate, re-assigned: the first row wins
         add("crm_accounts", [dup])
@@ -1278,8 +1738,13 @@ class _Company:
         def invoice(offset: int, **values: str | None) -> dict[str, str | None]:
             row = {
                 "invoice_id": f"INV{next_id + offset:0{self.invoice_width}d}",
-                "customer_id": customer, "subscription_id": subscription, "issued_at": mid_ts,
-                "status": "paid", "amount": "100", "amount_refunded": None, "currency": currency,
+                "customer_id": customer,
+                "subscription_id": subscription,
+                "issued_at": mid_ts,
+                "status": "paid",
+                "amount": "100",
+                "amount_refunded": None,
+                "currency": currency,
             }
             row.update(values)
             return row
@@ -1288,34 +1753,76 @@ class _Company:
         # date is the latest invoice, subscription, opportunity close or spend date; a late
         # invoice would move the as-of date instead of being rejected.
         after_end = str(end_day + 17) + "T10:00:00Z"
-        add("billing_invoices", [
-            invoice(0, currency="CHF", amount="240"),  # no fx rate for CHF
-            invoice(1, amount="12,5O"),  # a typo: comma and a letter O
-        ])
+        add(
+            "billing_invoices",
+            [
+                invoice(0, currency="CHF", amount="240"),  # no fx rate for CHF
+                invoice(1, amount="12,5O"),  # a typo: comma and a letter O
+            ],
+        )
         n_subs = len(self.s_cust)
         width = max(7, len(str(n_subs)))
-        add("billing_subscriptions", [
-            {"subscription_id": f"SUB{n_subs + 1:0{width}d}", "customer_id": "C999999",
-             "plan": "growth", "status": "active", "started_at": mid_ts, "canceled_at": None,
-             "mrr": "990", "currency": "USD"},  # no such customer
-            {"subscription_id": f"SUB{n_subs + 2:0{width}d}", "customer_id": customer,
-             "plan": "starter", "status": "active", "started_at": mid_ts, "canceled_at": None,
-             "mrr": "-49.00", "currency": currency},  # negative mrr
-        ])
+        add(
+            "billing_subscriptions",
+            [
+                {
+                    "subscription_id": f"SUB{n_subs + 1:0{width}d}",
+                    "customer_id": "C999999",
+                    "plan": "growth",
+                    "status": "active",
+                    "started_at": mid_ts,
+                    "canceled_at": None,
+                    "mrr": "990",
+                    "currency": "USD",
+                },  # no such customer
+                {
+                    "subscription_id": f"SUB{n_subs + 2:0{width}d}",
+                    "customer_id": customer,
+                    "plan": "starter",
+                    "status": "active",
+                    "started_at": mid_ts,
+                    "canceled_at": None,
+                    "mrr": "-49.00",
+                    "currency": currency,
+                },  # negative mrr
+            ],
+        )
         width = max(7, len(str(self.n_opportunities)))
-        add("crm_opportunities", [
-            {"opportunity_id": f"OPP{self.n_opportunities + 1:0{width}d}", "account_id": account,
-             "opportunity_type": "expansion", "stage": "negotiation", "amount": "6000",
-             "currency": currency, "created_at": mid_ts, "closed_at": None},
-        ])
+        add(
+            "crm_opportunities",
+            [
+                {
+                    "opportunity_id": f"OPP{self.n_opportunities + 1:0{width}d}",
+                    "account_id": account,
+                    "opportunity_type": "expansion",
+                    "stage": "negotiation",
+                    "amount": "6000",
+                    "currency": currency,
+                    "created_at": mid_ts,
+                    "closed_at": None,
+                },
+            ],
+        )
         contacts = tables["crm_contacts"]
         m = contacts.num_rows
         width = max(7, len(str(m)))
-        add("crm_contacts", [
-            {"contact_id": f"CT{m + 1:0{width}d}", "account_id": account,
-             "job_title": "VP Sales", "email": None, "created_at": "05/03/2024"},
-            {"contact_id": f"CT{m + 2:0{width}d}", "account_id": account,
-             "job_title": "Head of Data", "email": None, "created_at": after_end},
-        ])
+        add(
+            "crm_contacts",
+            [
+                {
+                    "contact_id": f"CT{m + 1:0{width}d}",
+                    "account_id": account,
+                    "job_title": "VP Sales",
+                    "email": None,
+                    "created_at": "05/03/2024",
+                },
+                {
+                    "contact_id": f"CT{m + 2:0{width}d}",
+                    "account_id": account,
+                    "job_title": "Head of Data",
+                    "email": None,
+                    "created_at": after_end,
+                },
+            ],
+        )
         return tables
-

@@ -18,32 +18,69 @@ from orchestration.generator import TABLE_COLUMNS, CompanySpec, generate, write
 # The contract's columns, copied from the data contract so a change on either side is noticed.
 CONTRACT = {
     "crm_accounts": [
-        "account_id", "account_name", "domain", "created_at", "lead_source", "country_code",
+        "account_id",
+        "account_name",
+        "domain",
+        "created_at",
+        "lead_source",
+        "country_code",
         "owner_id",
     ],
     "crm_opportunities": [
-        "opportunity_id", "account_id", "opportunity_type", "stage", "amount", "currency",
-        "created_at", "closed_at",
+        "opportunity_id",
+        "account_id",
+        "opportunity_type",
+        "stage",
+        "amount",
+        "currency",
+        "created_at",
+        "closed_at",
     ],
     "crm_contacts": ["contact_id", "account_id", "job_title", "email", "created_at"],
     "billing_customers": ["customer_id", "account_id", "currency", "created_at"],
     "billing_subscriptions": [
-        "subscription_id", "customer_id", "plan", "status", "started_at", "canceled_at", "mrr",
+        "subscription_id",
+        "customer_id",
+        "plan",
+        "status",
+        "started_at",
+        "canceled_at",
+        "mrr",
         "currency",
     ],
     "billing_invoices": [
-        "invoice_id", "customer_id", "subscription_id", "issued_at", "status", "amount",
-        "amount_refunded", "currency",
+        "invoice_id",
+        "customer_id",
+        "subscription_id",
+        "issued_at",
+        "status",
+        "amount",
+        "amount_refunded",
+        "currency",
     ],
     "enrichment_companies": [
-        "domain", "industry", "employee_count", "annual_revenue_usd", "hq_country",
-        "business_model", "tech_stack", "funding_stage", "founded_year", "enriched_at",
+        "domain",
+        "industry",
+        "employee_count",
+        "annual_revenue_usd",
+        "hq_country",
+        "business_model",
+        "tech_stack",
+        "funding_stage",
+        "founded_year",
+        "enriched_at",
     ],
     "marketing_spend": ["spend_date", "channel", "amount", "currency"],
     "sales_costs": ["month", "amount", "currency"],
     "fx_rates": ["currency", "month", "rate_to_usd"],
     "icp_criteria": [
-        "icp_version", "effective_from", "criterion", "attribute", "operator", "value", "weight",
+        "icp_version",
+        "effective_from",
+        "criterion",
+        "attribute",
+        "operator",
+        "value",
+        "weight",
     ],
 }
 CONTRACT_DOCS = [
@@ -62,9 +99,20 @@ KEYS = {
     "icp_criteria": ["icp_version", "criterion"],
 }
 REGION = {
-    "US": "NA", "CA": "NA", "MX": "LATAM", "BR": "LATAM", "GB": "EMEA", "DE": "EMEA",
-    "FR": "EMEA", "NL": "EMEA", "ES": "EMEA", "SE": "EMEA", "IN": "APAC", "AU": "APAC",
-    "JP": "APAC", "SG": "APAC",
+    "US": "NA",
+    "CA": "NA",
+    "MX": "LATAM",
+    "BR": "LATAM",
+    "GB": "EMEA",
+    "DE": "EMEA",
+    "FR": "EMEA",
+    "NL": "EMEA",
+    "ES": "EMEA",
+    "SE": "EMEA",
+    "IN": "APAC",
+    "AU": "APAC",
+    "JP": "APAC",
+    "SG": "APAC",
 }
 ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -83,8 +131,9 @@ def dirty() -> dict[str, pd.DataFrame]:
 
 def ts(values: pd.Series) -> pd.Series:
     """Contract timestamps as naive UTC; anything else (dirty values) becomes NaT."""
-    return pd.to_datetime(values.str.replace("Z", "", regex=False), errors="coerce",
-                          format="ISO8601")
+    return pd.to_datetime(
+        values.str.replace("Z", "", regex=False), errors="coerce", format="ISO8601"
+    )
 
 
 def first_paid(tables: dict[str, pd.DataFrame]) -> pd.Series:
@@ -102,11 +151,16 @@ def first_paid(tables: dict[str, pd.DataFrame]) -> pd.Series:
 def customer_firmographics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     accounts = tables["crm_accounts"].drop_duplicates("account_id").copy()
     accounts["key"] = (
-        accounts["domain"].str.lower().str.replace(r"^[a-z]+://", "", regex=True)
+        accounts["domain"]
+        .str.lower()
+        .str.replace(r"^[a-z]+://", "", regex=True)
         .str.replace(r"^www\.", "", regex=True)
     )
     merged = accounts.merge(
-        tables["enrichment_companies"], left_on="key", right_on="domain", how="left",
+        tables["enrichment_companies"],
+        left_on="key",
+        right_on="domain",
+        how="left",
         suffixes=("", "_enriched"),
     ).set_index("account_id")
     merged["first_paid"] = first_paid(tables)
@@ -164,8 +218,12 @@ def test_formats_and_values(clean):
             if col in ("amount", "amount_refunded", "mrr", "rate_to_usd", "weight"):
                 assert pd.to_numeric(values, errors="coerce").notna().all(), (name, col)
     end = pd.Timestamp(END) + timedelta(days=1)
-    for name, col in [("billing_invoices", "issued_at"), ("crm_accounts", "created_at"),
-                      ("crm_opportunities", "closed_at"), ("billing_subscriptions", "started_at")]:
+    for name, col in [
+        ("billing_invoices", "issued_at"),
+        ("crm_accounts", "created_at"),
+        ("crm_opportunities", "closed_at"),
+        ("billing_subscriptions", "started_at"),
+    ]:
         assert (ts(clean[name][col].dropna()) < end).all(), (name, col)
     subs = clean["billing_subscriptions"]
     assert (pd.to_numeric(subs["mrr"]) >= 0).all()
@@ -247,8 +305,12 @@ def window_shares(tables: dict[str, pd.DataFrame]) -> tuple[pd.Series, pd.Series
     current = frame[acquired >= cut]["industry"].fillna("none")
     reference = frame[(acquired < cut) & (acquired >= cut - timedelta(days=365))]["industry"]
     reference = reference.fillna("none")
-    return (current.value_counts(normalize=True), reference.value_counts(normalize=True),
-            len(current), len(reference))
+    return (
+        current.value_counts(normalize=True),
+        reference.value_counts(normalize=True),
+        len(current),
+        len(reference),
+    )
 
 
 def psi(current: pd.Series, reference: pd.Series) -> float:
@@ -320,7 +382,7 @@ def test_icp_versions_and_tiers(clean):
 def test_dirty_rows(clean, dirty):
     added = 0
     for name, frame in clean.items():
-        extra = dirty[name].iloc[len(frame):]
+        extra = dirty[name].iloc[len(frame) :]
         pd.testing.assert_frame_equal(dirty[name].iloc[: len(frame)], frame)
         added += len(extra)
     assert 8 <= added < 15
@@ -349,9 +411,7 @@ def test_scale_mode_invoice_count_and_parquet(tmp_path):
     assert 6 <= per_customer.median() <= 8
     paths = write(tables, tmp_path, "parquet")
     assert {p.name for p in paths.values()} == {f"{name}.parquet" for name in CONTRACT}
-    back = duckdb.sql(
-        f"select * from read_parquet('{paths['billing_invoices']}')"
-    ).df()
+    back = duckdb.sql(f"select * from read_parquet('{paths['billing_invoices']}')").df()
     assert list(back.columns) == CONTRACT["billing_invoices"]
     assert len(back) == len(invoices)
 
@@ -371,8 +431,14 @@ def test_csv_round_trip_keeps_text(tmp_path, dirty):
     "spec",
     [
         CompanySpec(accounts=20, years=0.6),
-        CompanySpec(accounts=300, years=5, end_date=date(2024, 2, 29), drift=False,
-                    invoices_per_customer=1, dirty=True),
+        CompanySpec(
+            accounts=300,
+            years=5,
+            end_date=date(2024, 2, 29),
+            drift=False,
+            invoices_per_customer=1,
+            dirty=True,
+        ),
     ],
 )
 def test_small_and_odd_specs(spec):

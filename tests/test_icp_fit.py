@@ -24,18 +24,27 @@ from tests.conftest import query, rows_by_key
 
 EXPECTED_FIT = {
     "A1": (
-        "2024-h1", 100.0, 1.0, "A",
+        "2024-h1",
+        100.0,
+        1.0,
+        "A",
         "target_industry, mid_market, modern_data_stack, big_revenue, funded, north_america, "
         "not_consumer, established",
         None,
     ),
     "A2": (
-        "2024-h1", 72.7, 1.0, "B",
+        "2024-h1",
+        72.7,
+        1.0,
+        "B",
         "target_industry, mid_market, big_revenue, funded, not_consumer",
         "modern_data_stack, north_america, established",
     ),
     "A3": (
-        "2024-h1", 13.6, 1.0, "D",
+        "2024-h1",
+        13.6,
+        1.0,
+        "D",
         "big_revenue, established",
         "target_industry, mid_market, modern_data_stack, funded, north_america, not_consumer",
     ),

@@ -69,10 +69,23 @@ def test_acquisition_and_firmographics(company_warehouse: Path) -> None:
         """,
     )
     assert actual["A1"] == (
-        "acme.com", "Software", "51-200", "US", "NA", "paid_search", "2024-01-01", None,
+        "acme.com",
+        "Software",
+        "51-200",
+        "US",
+        "NA",
+        "paid_search",
+        "2024-01-01",
+        None,
     )
     assert actual["A3"] == (
-        "gamma.de", "Retail", "501-1000", "DE", "EMEA", "paid_search", "2024-01-01",
+        "gamma.de",
+        "Retail",
+        "501-1000",
+        "DE",
+        "EMEA",
+        "paid_search",
+        "2024-01-01",
         "2024-04-25 00:00:00",
     )
     # No enrichment: the CRM country still gives a region; an empty lead source is `unknown`.
