@@ -24,15 +24,15 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
-from orchestration.raw_files import RawInputError
-from orchestration.settings import (
+from orchestration.config import (
     DBT_TARGETS,
     SettingsError,
     dbt_target,
     parse_as_of,
     parse_dbt_vars,
 )
+from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
+from orchestration.raw_files import RawInputError
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -226,9 +226,9 @@ def print_summary(warehouse: Path, seconds: float) -> str:
 
 def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: float) -> str:
     """The summary from any connection with the marts as `marts.<table>`."""
-    from orchestration import summaries
+    from orchestration import reporting
 
-    numbers = summaries.headline(conn)
+    numbers = reporting.headline(conn)
     print(f"Warehouse: {warehouse}  (built in {seconds:.1f} s)")
     print(
         f"Accounts: {numbers['accounts']:,}   customers: {numbers['customers']:,} "
@@ -237,18 +237,18 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
         f"median CAC: {_money(numbers['median_cac_usd'])}"
     )
     print("\nLTV:CAC by acquisition channel (customers):")
-    print(summaries.ltv_to_cac_by_channel(conn).text())
-    print(f"\nICP tier mix (version {summaries.icp_version(conn) or 'none'}):")
-    print(summaries.tier_mix(conn).text())
+    print(reporting.ltv_to_cac_by_channel(conn).text())
+    print(f"\nICP tier mix (version {reporting.icp_version(conn) or 'none'}):")
+    print(reporting.tier_mix(conn).text())
     print("\nICP discovery, top suggestions (marts.icp_suggestions):")
-    print(summaries.top_suggestions(conn).text())
-    drift = summaries.latest_drift(conn)
+    print(reporting.top_suggestions(conn).text())
+    drift = reporting.latest_drift(conn)
     overall = next((row[1] for row in drift.rows if row[0] == "overall"), "none")
     print(f"\nICP drift (marts.icp_drift): overall {overall}")
     print(drift.text())
-    for line in summaries.top_contributors(conn):
+    for line in reporting.top_contributors(conn):
         print(f"  moved: {line}")
-    rejected = summaries.rejected_by_table(conn)
+    rejected = reporting.rejected_by_table(conn)
     if rejected.rows:
         total = sum(row[2] for row in rejected.rows)
         print(f"\nRejected input rows: {total:,} (details: marts.rejected_rows)")
@@ -288,7 +288,7 @@ def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) ->
             "uv sync --extra spark, or pip install 'icp[spark]'",
             EXIT_BAD_INPUT,
         )
-    from orchestration import spark
+    from orchestration.engines import spark
 
     try:
         # dbt's progress lines go to stderr: stdout carries only the summary, for scripts to read.

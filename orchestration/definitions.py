@@ -2,16 +2,16 @@
 
 import dagster as dg
 
-from orchestration.assets.exposures import icp_exposures
-from orchestration.assets.models import icp_models
-from orchestration.assets.raw import raw_tables
-from orchestration.assets.serving import icp_warehouse
-from orchestration.checks import icp_drift_checks
-from orchestration.freshness import with_freshness
-from orchestration.jobs import refresh_job
-from orchestration.resources import build_resources
-from orchestration.schedules import daily_refresh
-from orchestration.sensors import raw_files_changed
+from orchestration.defs.drift.checks import icp_drift_checks
+from orchestration.defs.freshness import with_freshness
+from orchestration.defs.ingest.assets import raw_tables
+from orchestration.defs.ingest.sensors import raw_files_changed
+from orchestration.defs.jobs import refresh_job
+from orchestration.defs.resources import build_resources
+from orchestration.defs.schedules import daily_refresh
+from orchestration.defs.serve.assets import icp_warehouse
+from orchestration.defs.serve.exposures import icp_exposures
+from orchestration.defs.transform.assets import icp_models
 
 defs = dg.Definitions(
     assets=[*with_freshness([raw_tables, icp_models, icp_warehouse]), *icp_exposures],

@@ -10,12 +10,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.assets.models import icp_models
-from orchestration.assets.raw import raw_tables
-from orchestration.assets.serving import icp_warehouse
-from orchestration.checks import icp_drift_checks
+from orchestration.defs.drift.checks import icp_drift_checks
+from orchestration.defs.ingest.assets import raw_tables
+from orchestration.defs.resources import WarehouseResource, build_resources
+from orchestration.defs.serve.assets import icp_warehouse
+from orchestration.defs.transform.assets import icp_models
 from orchestration.raw_files import sql_string
-from orchestration.resources import WarehouseResource, build_resources
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPANY = FIXTURES / "company"

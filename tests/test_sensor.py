@@ -9,8 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.resources import WarehouseResource
-from orchestration.sensors import evaluate, raw_files_changed
+from orchestration.defs.ingest.sensors import evaluate, raw_files_changed
+from orchestration.defs.resources import WarehouseResource
 
 
 def tick(data: Path, cursor: str | None, now: float | None = None) -> dg.SensorResult:

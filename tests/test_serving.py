@@ -1,6 +1,6 @@
 """Serving while refreshing: what BI readers see when `icp refresh` publishes under them.
 
-The promise of build-then-publish (orchestration/warehouse.py) is checked from the outside, with
+The promise of build-then-publish (engines/duckdb.py) is checked from the outside, with
 real processes: readers connecting read-only in a loop only ever see a complete warehouse while
 two refreshes queue on the lock and publish; a refresh killed with SIGKILL mid-build leaves the
 published file byte for byte as it was and frees the lock; and the published file stays readable
@@ -23,10 +23,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.assets.exposures import PUBLISHED, exposure_specs
+from orchestration.defs.serve.exposures import PUBLISHED, exposure_specs
+from orchestration.engines.duckdb import Warehouse
 from orchestration.generator import CompanySpec, generate_arrow, write
 from orchestration.project import dbt_project
-from orchestration.warehouse import Warehouse
 from tests.conftest import AS_OF, COMPANY, query
 from tests.test_cli import ICP, icp, sha256
 

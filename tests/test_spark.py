@@ -35,7 +35,8 @@ pytest.importorskip("pyspark", reason="the spark extra is not installed (uv sync
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java 17 (no java on PATH)", allow_module_level=True)
 
-from orchestration import cli, spark  # noqa: E402 - after the skips: imports pyspark lazily anyway
+from orchestration import cli  # noqa: E402 - after the skips: imports pyspark lazily anyway
+from orchestration.engines import spark  # noqa: E402
 
 MARTS = (
     "dim_accounts",

@@ -34,10 +34,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orchestration.assets.raw import RAW_TABLES
-from orchestration.assets.serving import mart_keys
-from orchestration.freshness import FAIL_WINDOW
-from orchestration.translator import MART_GROUPS, raw_asset_key
+from orchestration.defs.freshness import FAIL_WINDOW
+from orchestration.defs.ingest.assets import RAW_TABLES
+from orchestration.defs.serve.assets import mart_keys
+from orchestration.defs.translator import MART_GROUPS, raw_asset_key
 
 pytestmark = pytest.mark.browser
 

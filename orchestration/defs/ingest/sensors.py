@@ -30,10 +30,10 @@ import time
 
 import dagster as dg
 
-from orchestration.assets.raw import RAW_TABLES
-from orchestration.jobs import refresh_job
-from orchestration.observations import DataDirState, Fingerprint, observe, scan
-from orchestration.resources import WarehouseResource
+from orchestration.defs.ingest.assets import RAW_TABLES
+from orchestration.defs.ingest.observations import DataDirState, Fingerprint, observe, scan
+from orchestration.defs.jobs import refresh_job
+from orchestration.defs.resources import WarehouseResource
 
 MINIMUM_INTERVAL_SECONDS = 30
 SETTLE_SECONDS = 10

@@ -12,9 +12,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
 
+from orchestration.config import Settings
+from orchestration.engines.duckdb import Building, SparkWarehouse, Warehouse
 from orchestration.project import dbt_project
-from orchestration.settings import Settings
-from orchestration.warehouse import Building, SparkWarehouse, Warehouse
 
 
 class IcpDbtCliResource(DbtCliResource):
@@ -23,7 +23,7 @@ class IcpDbtCliResource(DbtCliResource):
     Before every command dagster-dbt runs `dbt --version` in a subprocess (which also asks PyPI
     for the latest release) and builds an in-process dbt adapter, used only by
     `fetch_row_counts`/`fetch_column_metadata`. DuckDB could not serve those anyway while dbt
-    holds the file, so metadata is read after the build (orchestration/metadata.py). Skipping
+    holds the file, so metadata is read after the build (defs/transform/metadata.py). Skipping
     both saves about 8 s per refresh; the version comes from the installed dbt-core package, which
     the lock file pins.
     """

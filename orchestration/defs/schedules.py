@@ -4,7 +4,7 @@ import os
 
 import dagster as dg
 
-from orchestration.jobs import refresh_job
+from orchestration.defs.jobs import refresh_job
 
 daily_refresh = dg.ScheduleDefinition(
     name="daily_refresh",

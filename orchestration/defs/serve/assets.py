@@ -7,10 +7,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.translator import OWNER, IcpTranslator
+from orchestration.engines.duckdb import export_parquet, release_lock
 from orchestration.project import dbt_project
-from orchestration.resources import WarehouseResource
-from orchestration.translator import OWNER, IcpTranslator
-from orchestration.warehouse import export_parquet, release_lock
 
 
 def mart_keys() -> list[dg.AssetKey]:

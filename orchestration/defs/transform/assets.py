@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.metadata import with_warehouse_metadata
+from orchestration.config import parse_as_of
+from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.transform.metadata import with_warehouse_metadata
+from orchestration.defs.translator import IcpTranslator
 from orchestration.project import dbt_project
-from orchestration.resources import WarehouseResource
-from orchestration.settings import parse_as_of
-from orchestration.translator import IcpTranslator
 
 
 class RefreshConfig(dg.Config):

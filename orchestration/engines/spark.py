@@ -31,6 +31,7 @@ import duckdb
 import jinja2
 import yaml
 
+from orchestration.config import parse_as_of
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import (
     RAW_SCHEMA,
@@ -43,7 +44,6 @@ from orchestration.raw_files import (
     load_contract,
     sql_string,
 )
-from orchestration.settings import parse_as_of
 
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult

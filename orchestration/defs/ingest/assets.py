@@ -12,11 +12,11 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.translator import OWNER, raw_asset_key
+from orchestration.engines.duckdb import hold_lock
 from orchestration.project import dbt_project, incremental_relations
 from orchestration.raw_files import RawFile, RawTable, load_contract
-from orchestration.resources import WarehouseResource
-from orchestration.translator import OWNER, raw_asset_key
-from orchestration.warehouse import hold_lock
 
 RAW_TABLES: list[RawTable] = load_contract(dbt_project.manifest_path)
 

@@ -15,9 +15,9 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from orchestration import summaries
+from orchestration import reporting
+from orchestration.engines.duckdb import Building
 from orchestration.project import dbt_project
-from orchestration.warehouse import Building
 
 Enricher = Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
 
@@ -34,32 +34,32 @@ def relations_by_unique_id() -> dict[str, str]:
 
 
 def dim_accounts_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    numbers = summaries.headline(conn)
+    numbers = reporting.headline(conn)
     return {
         **{name: value for name, value in numbers.items() if value is not None},
-        "icp_version": summaries.icp_version(conn) or "none",
-        "tier_mix": dg.MetadataValue.md(summaries.tier_mix(conn).markdown()),
+        "icp_version": reporting.icp_version(conn) or "none",
+        "tier_mix": dg.MetadataValue.md(reporting.tier_mix(conn).markdown()),
         "ltv_to_cac_by_channel": dg.MetadataValue.md(
-            summaries.ltv_to_cac_by_channel(conn).markdown()
+            reporting.ltv_to_cac_by_channel(conn).markdown()
         ),
     }
 
 
 def icp_suggestions_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    return {"top_suggestions": dg.MetadataValue.md(summaries.top_suggestions(conn).markdown())}
+    return {"top_suggestions": dg.MetadataValue.md(reporting.top_suggestions(conn).markdown())}
 
 
 def icp_drift_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    latest = summaries.latest_drift(conn)
+    latest = reporting.latest_drift(conn)
     overall = next((row[1] for row in latest.rows if row[0] == "overall"), "none")
-    contributors = summaries.top_contributors(conn)
+    contributors = reporting.top_contributors(conn)
     return {
         "overall_status": overall,
         "signals": dg.MetadataValue.md(latest.markdown()),
         "top_contributors": dg.MetadataValue.md(
             "\n".join(f"- {line}" for line in contributors) or "none"
         ),
-        "drift_history": dg.MetadataValue.md(summaries.drift_history(conn).markdown()),
+        "drift_history": dg.MetadataValue.md(reporting.drift_history(conn).markdown()),
     }
 
 

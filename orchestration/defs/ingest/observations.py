@@ -19,9 +19,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.assets.raw import file_metadata
+from orchestration.defs.ingest.assets import file_metadata
+from orchestration.defs.translator import raw_asset_key
 from orchestration.raw_files import FORMATS, RAW_SCHEMA, RawInputError, RawTable, register
-from orchestration.translator import raw_asset_key
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ class SparkWarehouse:
         self.path.mkdir(parents=True, exist_ok=True)
 
     def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
-        from orchestration import spark
+        from orchestration.engines import spark
 
         return spark.land_in_child_process(list(tables), data_dir, self.path)
 
@@ -162,7 +162,7 @@ class SparkWarehouse:
     @contextmanager
     def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """DuckDB views `<schema>.<table>` over the Parquet tables Spark wrote."""
-        from orchestration import spark
+        from orchestration.engines import spark
 
         with duckdb.connect() as conn:
             spark.parquet_views(conn, self.path)

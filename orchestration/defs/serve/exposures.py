@@ -17,8 +17,8 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration.defs.translator import OWNER, IcpTranslator
 from orchestration.project import dbt_project
-from orchestration.translator import OWNER, IcpTranslator
 
 GROUP = "serving"
 KEY_PREFIX = "exposures"

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from orchestration import alerts, summaries
-from orchestration.resources import WarehouseResource
-from orchestration.settings import project_vars
+from orchestration import reporting
+from orchestration.config import project_vars
+from orchestration.defs.drift import alerts
+from orchestration.defs.resources import WarehouseResource
 
 DRIFT_ASSET = dg.AssetKey(["marts", "icp_drift"])
 PUBLISHED = dg.AssetKey("icp_warehouse")
@@ -78,11 +79,11 @@ def icp_drift_checks(
 ) -> Iterator[dg.AssetCheckResult]:
     path = warehouse.warehouse.path
     with warehouse.warehouse.read_published() as conn:
-        table = summaries.latest_drift(conn)
+        table = reporting.latest_drift(conn)
         [(as_of,)] = conn.execute(
             "select max(as_of_date) from staging.stg_run__as_of_date"
         ).fetchall()
-        contributors = summaries.top_contributors(conn)
+        contributors = reporting.top_contributors(conn)
     signals = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
     thresholds = project_vars()
     yield from (family_result(name, signals, thresholds) for name in FAMILIES)
