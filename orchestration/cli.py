@@ -1,7 +1,7 @@
 """`icp`: the command scripts and schedulers call.
 
     icp refresh [--data-dir DIR] [--warehouse PATH] [--as-of YYYY-MM-DD] [--var NAME=NUMBER]
-                [--target duckdb|spark] [--fail-on-drift]
+                [--export-parquet DIR] [--target duckdb|spark] [--fail-on-drift]
     icp backfill-drift --from YYYY-MM-DD --to YYYY-MM-DD [--every month|week] [same options]
     icp generate --accounts N --out DIR [--format csv|parquet] [--seed N] [--no-drift] [--dirty]
 
@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import importlib.util
-import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,13 +25,13 @@ import duckdb
 
 from orchestration.config import (
     DBT_TARGETS,
+    Settings,
     SettingsError,
     dbt_target,
     parse_as_of,
     parse_dbt_vars,
 )
-from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
-from orchestration.raw_files import RawInputError
+from orchestration.engines import engine_for
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -47,10 +46,11 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class RefreshOptions:
-    data_dir: Path
-    warehouse: Path
+    """What the refresh options of a command resolve to: the settings and the dbt var overrides."""
+
+    settings: Settings
     dbt_vars: dict[str, float]
 
 
@@ -58,14 +58,12 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=Path(os.environ.get("ICP_DATA_DIR") or DEFAULT_DATA_DIR),
         help="directory of raw files, <table>.csv or <table>.parquet "
         "(default: $ICP_DATA_DIR or the project's seeds/)",
     )
     parser.add_argument(
         "--warehouse",
         type=Path,
-        default=Path(os.environ.get("ICP_WAREHOUSE") or DEFAULT_WAREHOUSE),
         help="DuckDB file to publish; parent directories are created "
         "(default: $ICP_WAREHOUSE or warehouse/icp.duckdb)",
     )
@@ -81,7 +79,6 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         "--export-parquet",
         type=Path,
         metavar="DIR",
-        default=os.environ.get("ICP_EXPORT_PARQUET_DIR") or None,
         help="also write every mart as DIR/<table>.parquet after publishing "
         "(for BI tools that read files; default: $ICP_EXPORT_PARQUET_DIR)",
     )
@@ -89,6 +86,14 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         "--fail-on-drift",
         action="store_true",
         help="exit with code 3 when the overall drift status is alert (for cron and CI)",
+    )
+    parser.add_argument(
+        "--target",
+        type=dbt_target,
+        choices=DBT_TARGETS,
+        help="engine (default: $ICP_DBT_TARGET or duckdb). spark needs the spark extra and builds "
+        "with dbt on local Spark; --warehouse is then a directory and every mart is written "
+        "as Parquet at DIR/marts/<table>/ (docs/scaling.md)",
     )
 
 
@@ -111,15 +116,6 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument(
         "--as-of",
         help="as-of date YYYY-MM-DD (default: the latest event date in the input, never today)",
-    )
-    refresh.add_argument(
-        "--target",
-        type=dbt_target,
-        choices=DBT_TARGETS,
-        default=os.environ.get("ICP_DBT_TARGET") or "duckdb",
-        help="engine (default: $ICP_DBT_TARGET or duckdb). spark needs the spark extra and runs "
-        "dbt on Spark in this process; --warehouse is then a directory and every mart is written "
-        "as Parquet at DIR/marts/<table>/ (docs/scaling.md)",
     )
     backfill = commands.add_parser(
         "backfill-drift",
@@ -156,54 +152,45 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def refresh_options(args: argparse.Namespace) -> RefreshOptions:
+    """The environment's settings with the command's arguments over them, checked."""
     try:
         dbt_vars = parse_dbt_vars(args.var)
+        base = Settings.from_env()
     except SettingsError as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
-    if not args.data_dir.is_dir():
-        raise CommandError(f"data directory not found: {args.data_dir}", EXIT_BAD_INPUT)
-    options = RefreshOptions(args.data_dir.resolve(), args.warehouse.resolve(), dbt_vars)
-    # The Dagster resources read their settings from the environment: set it before loading.
-    os.environ["ICP_DATA_DIR"] = str(options.data_dir)
-    os.environ["ICP_WAREHOUSE"] = str(options.warehouse)
-    if args.export_parquet:
-        os.environ["ICP_EXPORT_PARQUET_DIR"] = str(Path(args.export_parquet).resolve())
-    options.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return options
+    overrides = {
+        "data_dir": args.data_dir,
+        "warehouse": args.warehouse,
+        "export_parquet_dir": args.export_parquet,
+    }
+    settings = dataclasses.replace(
+        base,
+        **{name: value.resolve() for name, value in overrides.items() if value is not None},
+        dbt_target=args.target or base.dbt_target,
+    )
+    if not settings.data_dir.is_dir():
+        raise CommandError(f"data directory not found: {settings.data_dir}", EXIT_BAD_INPUT)
+    if settings.dbt_target == "spark" and importlib.util.find_spec("pyspark") is None:
+        raise CommandError(
+            "--target spark needs the spark extra (pyspark is not installed): "
+            "uv sync --extra spark, or pip install 'icp[spark]'",
+            EXIT_BAD_INPUT,
+        )
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return RefreshOptions(settings, dbt_vars)
 
 
 def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
-    """Materialize the refresh job in process, or raise CommandError naming what failed."""
+    """The refresh job in process (orchestration/refresh.py), or CommandError naming what failed."""
+    from orchestration.refresh import run_refresh as run
 
-    from orchestration.definitions import defs
-
-    run_config = {
-        "ops": {"icp_models": {"config": {"as_of_date": as_of, "dbt_vars": options.dbt_vars}}},
-        "loggers": {
-            "console": {"config": {"log_level": os.environ.get("ICP_LOG_LEVEL", "WARNING")}}
-        },
-    }
-    # dbt's progress lines go to stderr: stdout carries only the summary, for scripts to read.
-    with dagster_instance() as instance, contextlib.redirect_stdout(sys.stderr):
-        result = defs.resolve_job_def("refresh").execute_in_process(
-            run_config=run_config, instance=instance, raise_on_error=False
-        )
+    result = run(options.settings, as_of, options.dbt_vars)
     if not result.success:
         message, bad_input = failure_message(result)
-        if options.warehouse.exists():
-            message += f"\nthe published warehouse {options.warehouse} was left as it was"
+        warehouse = options.settings.warehouse
+        if warehouse.exists():
+            message += f"\nthe published warehouse {warehouse} was left as it was"
         raise CommandError(message, EXIT_BAD_INPUT if bad_input else EXIT_FAILED)
-
-
-def dagster_instance():
-    """The instance that records the run: DAGSTER_HOME's when set (the run then shows in the UI),
-    else an in-memory one. Recording costs about 10 s a refresh: SQLite storage opens a connection
-    per event and a refresh has a few hundred."""
-    import dagster as dg
-
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
 
 
 def failure_message(result) -> tuple[str, bool]:
@@ -218,10 +205,11 @@ def failure_message(result) -> tuple[str, bool]:
     return "the refresh failed (see the Dagster run logs)", False
 
 
-def print_summary(warehouse: Path, seconds: float) -> str:
-    """Print what the refresh produced; return the overall drift status."""
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        return print_summary_of(conn, warehouse, seconds)
+def print_summary(settings: Settings, seconds: float) -> str:
+    """Print what the refresh produced, read from the published tables on any engine; return the
+    overall drift status."""
+    with engine_for(settings.dbt_target, settings.warehouse).read_published() as conn:
+        return print_summary_of(conn, settings.warehouse, seconds)
 
 
 def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: float) -> str:
@@ -269,43 +257,9 @@ def refresh(args: argparse.Namespace) -> int:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     options = refresh_options(args)
     started = time.monotonic()
-    # The Dagster resources read the engine from the environment, like the other settings.
-    os.environ["ICP_DBT_TARGET"] = args.target
-    if args.target == "spark":
-        overall = spark_refresh(options, as_of, started)
-    else:
-        run_refresh(options, as_of)
-        overall = print_summary(options.warehouse, time.monotonic() - started)
+    run_refresh(options, as_of)
+    overall = print_summary(options.settings, time.monotonic() - started)
     return drift_exit_code(args, overall)
-
-
-def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) -> str:
-    """dbt build on Spark in this process (orchestration/spark.py), then the same summary, read by
-    DuckDB from the Parquet the marts were written to: the check that any engine can read them."""
-    if importlib.util.find_spec("pyspark") is None:
-        raise CommandError(
-            "--target spark needs the spark extra (pyspark is not installed): "
-            "uv sync --extra spark, or pip install 'icp[spark]'",
-            EXIT_BAD_INPUT,
-        )
-    from orchestration.engines import spark
-
-    try:
-        # dbt's progress lines go to stderr: stdout carries only the summary, for scripts to read.
-        with contextlib.redirect_stdout(sys.stderr):
-            built = spark.build(options.data_dir, options.warehouse, as_of, dict(options.dbt_vars))
-    except RawInputError as error:
-        raise CommandError(str(error), EXIT_BAD_INPUT) from None
-    except spark.SparkBuildError as error:
-        raise CommandError(f"{error} ({options.warehouse / 'dbt-logs'})", EXIT_FAILED) from None
-    print(
-        f"Spark: raw files landed in {built.register_seconds:.1f} s, "
-        f"dbt build {built.build_seconds:.1f} s",
-        file=sys.stderr,
-    )
-    with duckdb.connect() as conn:
-        spark.parquet_views(conn, options.warehouse)
-        return print_summary_of(conn, options.warehouse / "marts", time.monotonic() - started)
 
 
 def drift_exit_code(args: argparse.Namespace, overall: str) -> int:
@@ -353,7 +307,7 @@ def backfill_drift(args: argparse.Namespace) -> int:
         run_refresh(options, as_of.isoformat())
     print("[final] as of the latest event date", file=sys.stderr, flush=True)
     run_refresh(options, None)
-    overall = print_summary(options.warehouse, time.monotonic() - started)
+    overall = print_summary(options.settings, time.monotonic() - started)
     return drift_exit_code(args, overall)
 
 

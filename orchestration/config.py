@@ -1,7 +1,9 @@
-"""Settings from the environment, with the defaults the README documents.
+"""Settings: the one module that reads the environment, with the defaults the README documents.
 
-Every path or value that reaches SQL is validated here, once, so the CLI, the Dagster definitions
-and the tests share one reading of the environment.
+A refresh's settings are a value, `Settings`: the code location reads them from the environment
+(`Settings.from_env()`), the CLI overrides them with its arguments (`dataclasses.replace`), and the
+Dagster resources are built from that value for each run (defs/resources.py), so several refreshes
+in one process each get their own settings. Every path or value that reaches SQL is validated here.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from orchestration.engines import TARGETS
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 
 
@@ -65,7 +69,7 @@ def parse_dbt_vars(assignments: list[str]) -> dict[str, float]:
     return parsed
 
 
-DBT_TARGETS = ("duckdb", "spark")
+DBT_TARGETS = TARGETS
 
 
 def dbt_target(name: str) -> str:
@@ -75,26 +79,42 @@ def dbt_target(name: str) -> str:
     return name
 
 
+def _path(environ: Mapping[str, str], name: str) -> Path | None:
+    return Path(environ[name]).resolve() if environ.get(name) else None
+
+
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
-    warehouse: Path
-    export_parquet_dir: Path | None
-    memory_limit: str
-    threads: int
-    dbt_target: str
+    """What one refresh, and the code location around it, runs with."""
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    warehouse: Path = DEFAULT_WAREHOUSE
+    export_parquet_dir: Path | None = None
+    dbt_target: str = "duckdb"
+    refresh_cron: str = "0 6 * * *"
+    refresh_timezone: str = "UTC"
+    alert_webhook_url: str | None = None
+    log_level: str = "WARNING"
+    dagster_home: Path | None = None
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """The settings of the README's environment table (unset or empty: the default)."""
         return cls(
-            data_dir=Path(os.environ.get("ICP_DATA_DIR") or DEFAULT_DATA_DIR).resolve(),
-            warehouse=Path(os.environ.get("ICP_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve(),
-            export_parquet_dir=(
-                Path(os.environ["ICP_EXPORT_PARQUET_DIR"]).resolve()
-                if os.environ.get("ICP_EXPORT_PARQUET_DIR")
-                else None
-            ),
-            memory_limit=os.environ.get("ICP_DUCKDB_MEMORY_LIMIT", "4GB"),
-            threads=int(os.environ.get("ICP_DBT_THREADS", "2")),
-            dbt_target=dbt_target(os.environ.get("ICP_DBT_TARGET") or "duckdb"),
+            data_dir=_path(environ, "ICP_DATA_DIR") or DEFAULT_DATA_DIR,
+            warehouse=_path(environ, "ICP_WAREHOUSE") or DEFAULT_WAREHOUSE,
+            export_parquet_dir=_path(environ, "ICP_EXPORT_PARQUET_DIR"),
+            dbt_target=dbt_target(environ.get("ICP_DBT_TARGET") or "duckdb"),
+            refresh_cron=environ.get("ICP_REFRESH_CRON") or cls.refresh_cron,
+            refresh_timezone=environ.get("ICP_REFRESH_TIMEZONE") or cls.refresh_timezone,
+            alert_webhook_url=environ.get("ICP_ALERT_WEBHOOK_URL") or None,
+            log_level=environ.get("ICP_LOG_LEVEL") or cls.log_level,
+            dagster_home=_path(environ, "DAGSTER_HOME"),
         )
+
+
+def profile_environment() -> Mapping[str, str]:
+    """The environment dbt's profile reads with `env_var` (profiles.yml: threads, DuckDB memory,
+    Spark settings, warehouse credentials). dbt reads it in its own process; the Spark engine
+    renders the profile with it to start the session dbt would start."""
+    return os.environ

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import AS_OF, COMPANY, awkward_copy, query
-from tests.test_quarantine import MARTS
-
-ICP = Path(sys.executable).parent / "icp"
-
-
-def icp(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(ICP), *map(str, args)], capture_output=True, text=True, timeout=600)
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.helpers import AS_OF, COMPANY, MARTS, awkward_copy, icp, query, sha256
 
 
 def marts_contents(warehouse: Path) -> dict[str, list[tuple]]:

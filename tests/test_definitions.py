@@ -6,8 +6,11 @@ import json
 
 import dagster as dg
 
-from orchestration.definitions import defs
+from orchestration.config import Settings
+from orchestration.definitions import build_definitions
 from orchestration.project import dbt_project
+
+defs = build_definitions(Settings())
 
 
 def test_definitions_load_with_jobs_schedule_sensor_and_checks() -> None:
@@ -18,6 +21,23 @@ def test_definitions_load_with_jobs_schedule_sensor_and_checks() -> None:
     assert dg.AssetCheckKey(dg.AssetKey(["marts", "icp_drift"]), "drift_psi_distributions") in (
         check_keys
     )
+
+
+def test_definitions_follow_the_settings_they_are_built_from(tmp_path) -> None:
+    """Each build of the definitions carries its own settings: nothing is read back from the
+    environment, so two refreshes in one process never share a warehouse or a schedule."""
+    environ = {"ICP_WAREHOUSE": str(tmp_path / "a.duckdb"), "ICP_REFRESH_CRON": "0 7 * * 1"}
+    first = build_definitions(Settings.from_env(environ))
+    second = build_definitions(Settings(warehouse=tmp_path / "b.duckdb", dbt_target="spark"))
+    assert first.resolve_schedule_def("daily_refresh").cron_schedule == "0 7 * * 1"
+    assert second.resolve_schedule_def("daily_refresh").cron_schedule == "0 6 * * *"
+    warehouses = [d.resources["warehouse"] for d in (first, second)]
+    assert [(w.path, w.target) for w in warehouses] == [
+        (str(tmp_path / "a.duckdb"), "duckdb"),
+        (str(tmp_path / "b.duckdb"), "spark"),
+    ]
+    assert first.resources["dbt"].target == "duckdb"
+    assert second.resources["dbt"].target == "spark"
 
 
 def test_every_mart_has_a_path_from_a_raw_table() -> None:

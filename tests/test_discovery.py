@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import materialize_refresh, rows_by_key
+from tests.helpers import materialize_refresh, rows_by_key
 
 TABLE_HEADERS = {
     "crm_opportunities": "opportunity_id,account_id,opportunity_type,stage,amount,currency,"

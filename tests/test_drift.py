@@ -18,7 +18,7 @@ import dagster as dg
 import pytest
 
 from orchestration.generator import CompanySpec, generate_arrow, write
-from tests.conftest import AS_OF, COMPANY, materialize_refresh, query
+from tests.helpers import AS_OF, COMPANY, materialize_refresh, query
 
 PSI_SIGNALS = [
     "psi_business_model",
@@ -75,9 +75,8 @@ def drifting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, l
     refreshed with a webhook listening; yields (warehouse, check evaluations, posted payloads)."""
     root = tmp_path_factory.mktemp("drifting")
     data, warehouse = generated_company(root, drift=True), root / "icp.duckdb"
-    with Webhook() as webhook, pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ICP_ALERT_WEBHOOK_URL", webhook.url)
-        result = materialize_refresh(data, warehouse)
+    with Webhook() as webhook:
+        result = materialize_refresh(data, warehouse, alert_webhook_url=webhook.url)
         assert result.success
         yield warehouse, result.get_asset_check_evaluations(), webhook.received
 

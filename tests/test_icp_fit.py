@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import query, rows_by_key
+from tests.helpers import query, rows_by_key
 
 EXPECTED_FIT = {
     "A1": (

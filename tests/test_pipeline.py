@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import query, rows_by_key
+from tests.helpers import query, rows_by_key
 
 EXPECTED_ACCOUNTS = {
     # account: status, tenure, lifetime revenue, mrr, arpa, ltv, cac, ltv:cac, payback

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AS_OF, COMPANY, materialize_refresh, query
+from tests.helpers import AS_OF, COMPANY, MARTS, materialize_refresh, query
 
 # file -> rows appended (as CSV text) -> expected (row_key, reason) in rejected_rows
 BAD_ROWS: dict[str, list[tuple[str, str, str]]] = {
@@ -167,15 +167,6 @@ BAD_ROWS: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 
-MARTS = {
-    "dim_accounts": "account_id",
-    "fct_cac": "month, channel",
-    "fct_unattributed_spend": "month, kind, channel",
-    "fct_account_icp_criteria": "account_id, criterion",
-    "icp_suggestions": "attribute, value",
-    "dim_contacts": "contact_id",
-}
-
 
 def write_dirty_company(target: Path) -> None:
     shutil.copytree(COMPANY, target)
@@ -246,7 +237,7 @@ def test_too_many_rejected_rows_stop_before_publishing(tmp_path: Path) -> None:
     data = tmp_path / "data"
     write_dirty_company(data)
     warehouse = tmp_path / "icp.duckdb"
-    result = materialize_refresh(data, warehouse, as_of=AS_OF, raise_on_error=False)
+    result = materialize_refresh(data, warehouse, as_of=AS_OF)
     assert not result.success
     assert not warehouse.exists()
     failed_checks = {

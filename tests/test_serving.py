@@ -27,8 +27,7 @@ from orchestration.defs.serve.exposures import PUBLISHED, exposure_specs
 from orchestration.engines.duckdb import Warehouse
 from orchestration.generator import CompanySpec, generate_arrow, write
 from orchestration.project import dbt_project
-from tests.conftest import AS_OF, COMPANY, query
-from tests.test_cli import ICP, icp, sha256
+from tests.helpers import AS_OF, COMPANY, ICP, icp, query, sha256
 
 READERS = 4
 OLD_DUCKDB = "1.1.3"

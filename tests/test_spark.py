@@ -27,7 +27,7 @@ import pytest
 
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import load_contract, register_all, sql_string
-from tests.conftest import AS_OF, COMPANY, awkward_copy, materialize_refresh
+from tests.helpers import AS_OF, COMPANY, awkward_copy, materialize_refresh
 
 pytestmark = pytest.mark.spark
 
@@ -113,13 +113,15 @@ def test_marts_are_parquet_under_the_warehouse(spark_warehouse: Path) -> None:
 
 
 def test_profile_settings_follow_the_warehouse(tmp_path: Path) -> None:
-    settings = spark.profile_settings({spark.WAREHOUSE_ENV: str(tmp_path)})
+    settings = spark.profile_settings(tmp_path, {"ICP_SPARK_SHUFFLE_PARTITIONS": "7"})
     assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/spark-warehouse"
     assert (
         f"databaseName={tmp_path}/metastore_db;"
         in settings["spark.hadoop.javax.jdo.option.ConnectionURL"]
     )
     assert settings["spark.sql.session.timeZone"] == "UTC"
+    assert settings["spark.sql.shuffle.partitions"] == "7"
+    assert settings["spark.master"] == "local[*]"
 
 
 # Values the engine-specific macros must read alike: (label, text). ISO shapes with and without a
@@ -228,10 +230,13 @@ def dbt_args(target: str, sql: str, target_path: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def show_on_spark(sql: str, target_path: Path) -> list[dict[str, object]]:
-    """`dbt show --inline` on Spark, in this process (its Spark session); rows as dbt's JSON."""
+def show_on_spark(sql: str, warehouse: Path) -> list[dict[str, object]]:
+    """`dbt show --inline` on Spark, in this process (a Spark session on the warehouse); rows as
+    dbt's JSON."""
     from dbt.cli.main import dbtRunner
 
+    spark.start_session(warehouse)
+    target_path = warehouse / "dbt-target"
     result = dbtRunner().invoke(dbt_args(spark.TARGET, sql, target_path))
     assert result.success, result.exception
     text = io.StringIO()
@@ -256,7 +261,7 @@ def show_on_duckdb(sql: str, tmp_path: Path) -> list[dict[str, object]]:
 def test_engine_specific_macros_agree(spark_warehouse: Path, tmp_path: Path) -> None:
     sql = macro_sql()
     duck = show_on_duckdb(sql, tmp_path)
-    on_spark = show_on_spark(sql, spark_warehouse / "dbt-target")
+    on_spark = show_on_spark(sql, spark_warehouse)
     assert len(duck) == len(TEXTS)
     differences = [
         (TEXTS[int(duck_row["case_id"])], column, duck_row[column], spark_row[column])
@@ -298,15 +303,11 @@ def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
             assert spark_rows == duck_rows, table.name
 
 
-def test_dagster_refresh_on_the_spark_target(
-    spark_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """ICP_DBT_TARGET=spark: the same Dagster graph lands the raw files, builds on Spark, reads its
+def test_dagster_refresh_on_the_spark_target(spark_warehouse: Path, tmp_path: Path) -> None:
+    """The spark target: the same Dagster job lands the raw files, builds on Spark, reads its
     metadata and runs the drift checks from the Parquet tables, and gives the CLI's marts."""
-    monkeypatch.setenv("ICP_DBT_TARGET", "spark")
-    monkeypatch.setenv("ICP_SPARK_WAREHOUSE", "")  # set by the run; restored after the test
     warehouse = tmp_path / "dagster-spark"
-    result = materialize_refresh(COMPANY, warehouse, as_of=AS_OF)
+    result = materialize_refresh(COMPANY, warehouse, as_of=AS_OF, dbt_target="spark")
     assert result.success
     by_key = {
         event.asset_key.to_user_string(): event.event_specific_data.materialization.metadata

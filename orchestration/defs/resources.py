@@ -1,4 +1,4 @@
-"""Dagster resources, configured from the environment (see settings.py for the defaults)."""
+"""Dagster resources, built for each run from a `Settings` value (config.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
+from pydantic import PrivateAttr
 
 from orchestration.config import Settings
-from orchestration.engines.duckdb import Building, SparkWarehouse, Warehouse
+from orchestration.engines import engine_for
+from orchestration.engines.base import Engine, WarehouseLock
 from orchestration.project import dbt_project
 
 
@@ -37,31 +39,52 @@ class IcpDbtCliResource(DbtCliResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The input directory and the warehouse a refresh builds (`target`: duckdb or spark)."""
+    """The input directory and the warehouse a refresh builds (`target`: duckdb or spark).
+
+    The resource owns the warehouse lock for its run: the first step takes it (`lock`), and
+    Dagster's teardown of the run's resources releases it, after the last step, whether the run
+    succeeded or not. The refresh job runs every step in one process, so one resource instance
+    serves them all.
+    """
 
     data_dir: str
     path: str
     lock_timeout_seconds: float = 900.0
     export_parquet_dir: str | None = None
     target: str = "duckdb"
+    _lock: WarehouseLock | None = PrivateAttr(default=None)
 
     @property
-    def warehouse(self) -> Building:
+    def engine(self) -> Engine:
         """A DuckDB file (published atomically) or, on the spark target, a directory of Parquet
         tables."""
-        return (
-            SparkWarehouse(Path(self.path))
-            if self.target == "spark"
-            else Warehouse(Path(self.path))
-        )
+        return engine_for(self.target, Path(self.path))
 
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
 
+    def lock(self) -> None:
+        """Hold the warehouse lock until this run ends (waits up to `lock_timeout_seconds`)."""
+        if self._lock is None:
+            lock = WarehouseLock(self.engine, self.lock_timeout_seconds)
+            lock.acquire()
+            self._lock = lock
 
-def build_resources() -> dict[str, dg.ConfigurableResource]:
-    settings = Settings.from_env()
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+class AlertsResource(dg.ConfigurableResource):
+    """Where a drift alert is posted besides the log (ICP_ALERT_WEBHOOK_URL)."""
+
+    webhook_url: str | None = None
+
+
+def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """The resources of one refresh (or of the code location), from its settings."""
     return {
         # The dbt of this environment, found without relying on an activated venv or PATH.
         "dbt": IcpDbtCliResource(
@@ -77,4 +100,5 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             else None,
             target=settings.dbt_target,
         ),
+        "alerts": AlertsResource(webhook_url=settings.alert_webhook_url),
     }

@@ -6,15 +6,12 @@ their catalog name) and, only when the build and its blocking checks pass, repla
 file with it by an atomic rename. Readers that already opened the old file keep reading it; new
 connections get the new one. A failed or killed refresh leaves the published file untouched.
 
-One refresh per warehouse at a time: an exclusive `flock` on `<name>.lock` beside the working file.
-The kernel releases it when the process ends, so a killed refresh never leaves a stale lock.
+The lock (engines/base.py) is `<name>.lock` beside the working file.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,13 +28,9 @@ WORKING_DIR_NAME = ".icp-build"
 PUBLISHED = "icp_published"
 
 
-class WarehouseBusy(RuntimeError):
-    """Another refresh holds the warehouse lock for longer than we were willing to wait."""
-
-
 @dataclass(frozen=True)
-class Warehouse:
-    """The published warehouse file and the private working copy a refresh builds."""
+class DuckDBWarehouse:
+    """The DuckDB engine: the published file and the private working copy a refresh builds."""
 
     path: Path
 
@@ -100,9 +93,9 @@ class Warehouse:
         with self.connect_working() as conn:
             return register_all(conn, list(tables), data_dir)
 
-    def dbt_environment(self) -> dict[str, str]:
-        """What dbt's profile reads to build into the working file."""
-        return {"ICP_DUCKDB_PATH": str(self.working_path)}
+    def dbt_vars(self) -> dict[str, str]:
+        """dbt's profile builds into the working file."""
+        return {"icp_duckdb_path": str(self.working_path)}
 
     @contextmanager
     def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -125,60 +118,6 @@ class Warehouse:
 
     def size_bytes(self) -> int:
         return self.path.stat().st_size
-
-
-@dataclass(frozen=True)
-class SparkWarehouse:
-    """The same refresh on Spark (`ICP_DBT_TARGET=spark`): `path` is a directory where every table
-    is written as Parquet, `<path>/<schema>/<table>/`, in place. There is no working copy and no
-    publish step: a reader may see a table being rewritten (docs/scaling.md)."""
-
-    path: Path
-
-    @property
-    def working_dir(self) -> Path:
-        return self.path
-
-    @property
-    def lock_path(self) -> Path:
-        return self.path / ".refresh.lock"
-
-    @property
-    def dbt_target_dir(self) -> Path:
-        return self.path / "dbt-target"
-
-    def start_build(self, history_tables: Sequence[str] = ()) -> None:
-        """Nothing to prepare: the drift history stays in its partitioned Parquet tables."""
-        self.path.mkdir(parents=True, exist_ok=True)
-
-    def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
-        from orchestration.engines import spark
-
-        return spark.land_in_child_process(list(tables), data_dir, self.path)
-
-    def dbt_environment(self) -> dict[str, str]:
-        return {"ICP_SPARK_WAREHOUSE": str(self.path)}
-
-    @contextmanager
-    def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """DuckDB views `<schema>.<table>` over the Parquet tables Spark wrote."""
-        from orchestration.engines import spark
-
-        with duckdb.connect() as conn:
-            spark.parquet_views(conn, self.path)
-            yield conn
-
-    read_published = read_built
-
-    def publish(self) -> None:
-        """Spark wrote the tables in place."""
-
-    def size_bytes(self) -> int:
-        return sum(path.stat().st_size for path in (self.path / "marts").rglob("*.parquet"))
-
-
-# What a refresh builds: a DuckDB file published atomically, or Parquet tables written by Spark.
-Building = Warehouse | SparkWarehouse
 
 
 def export_parquet(
@@ -205,63 +144,3 @@ def export_parquet(
         os.replace(partial, target)
         written.append(target)
     return written
-
-
-class WarehouseLock:
-    """Exclusive lock on one warehouse, held from the start of a build until publish or exit."""
-
-    def __init__(self, warehouse: Building, timeout_seconds: float) -> None:
-        self.warehouse = warehouse
-        self.timeout_seconds = timeout_seconds
-        self._handle: int | None = None
-
-    def acquire(self) -> None:
-        self.warehouse.working_dir.mkdir(parents=True, exist_ok=True)
-        handle = os.open(self.warehouse.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.timeout_seconds
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(handle)
-                    raise WarehouseBusy(
-                        f"another refresh of {self.warehouse.path} is running "
-                        f"(lock {self.warehouse.lock_path}); waited {self.timeout_seconds:.0f} s"
-                    ) from None
-                time.sleep(0.2)
-        self._handle = handle
-
-    def release(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            os.close(self._handle)
-            self._handle = None
-
-    def __enter__(self) -> WarehouseLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-# The lock of each warehouse this process is building, held from the first step of a refresh
-# (registering the raw files) to the last (publishing); a run's steps share the process (the
-# refresh job uses the in-process executor), and process exit releases whatever is left.
-_held: dict[Path, WarehouseLock] = {}
-
-
-def hold_lock(warehouse: Building, timeout_seconds: float) -> None:
-    if warehouse.path in _held:
-        return
-    lock = WarehouseLock(warehouse, timeout_seconds)
-    lock.acquire()
-    _held[warehouse.path] = lock
-
-
-def release_lock(warehouse: Building) -> None:
-    lock = _held.pop(warehouse.path, None)
-    if lock is not None:
-        lock.release()

@@ -1,16 +1,16 @@
-"""The same dbt project on Spark: the raw files registered in the Spark catalog, then `dbt build`.
+"""The Spark engine: the raw files landed in the Spark catalog, then the same `dbt build`.
 
-dbt-spark's `session` method runs Spark inside this process (pyspark, the `spark` extra), which is
-how the tests and a laptop build on Spark. Every table lands as Parquet under the warehouse
-directory, `<warehouse>/<schema>/<table>/`, so DuckDB (or any Parquet reader) can read the marts at
-`<warehouse>/marts/<table>/*.parquet`.
+dbt-spark's `session` method runs Spark inside the dbt process (pyspark, the `spark` extra), which
+is how the tests and a laptop build on Spark; the refresh is the same Dagster job as on DuckDB.
+Every table lands as Parquet under the warehouse directory, `<warehouse>/<schema>/<table>/`, so
+DuckDB (or any Parquet reader) can read the marts at `<warehouse>/marts/<table>/*.parquet`.
 
 The raw layer matches the DuckDB one (orchestration/raw_files.py) and reuses its checks: each input
 file is found and its header checked against the contract, then read in place (CSV: header row,
 RFC 4180 quoting, multi-line fields) and written once as the Parquet table `raw.<table>` at
 `<warehouse>/raw/<table>/`: the contract's column names, every value a string, and `_row_number` in
-file order. The catalog is a Derby metastore under the warehouse directory, so a later dbt process
-(`ICP_DBT_TARGET=spark dbt build`) still finds the tables.
+file order. The catalog is a Derby metastore under the warehouse directory, so the dbt process
+Dagster starts next still finds the tables.
 
 On a cluster the raw tables are usually already in the warehouse: point the `raw_schema` var at them
 and skip the registration (docs/scaling.md).
@@ -18,11 +18,10 @@ and skip the registration (docs/scaling.md).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
-import os
-import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +30,7 @@ import duckdb
 import jinja2
 import yaml
 
-from orchestration.config import parse_as_of
+from orchestration.config import profile_environment
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import (
     RAW_SCHEMA,
@@ -41,16 +40,15 @@ from orchestration.raw_files import (
     column_mapping,
     csv_header,
     find_file,
-    load_contract,
     sql_string,
 )
 
 if TYPE_CHECKING:
-    from dbt.cli.main import dbtRunnerResult
     from pyspark.sql import SparkSession
 
 TARGET = "spark"
-WAREHOUSE_ENV = "ICP_SPARK_WAREHOUSE"
+# The profile var (profiles.yml) that puts every table under the warehouse directory.
+WAREHOUSE_VAR = "icp_spark_warehouse"
 
 
 # The dbt schemas a build writes (macros/generate_schema_name.sql), each a folder of tables.
@@ -67,7 +65,7 @@ def parquet_scan(folder: Path) -> str:
 
 
 class SparkBuildError(RuntimeError):
-    """A dbt command on Spark that did not succeed; the message names the command."""
+    """This process cannot build the warehouse on Spark; the message says why."""
 
 
 def spark_string(value: str) -> str:
@@ -80,36 +78,45 @@ def spark_identifier(value: str) -> str:
     return "`" + value.replace("`", "``") + "`"
 
 
-def profile_settings(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """The Spark settings of the `spark` profile target, rendered as dbt renders them.
+def profile_settings(warehouse: Path, environ: Mapping[str, str]) -> dict[str, str]:
+    """The Spark settings of the `spark` profile target for this warehouse, rendered as dbt renders
+    them (`environ` for `env_var`, the warehouse for `var`).
 
-    Read from profiles.yml so the session this module starts and the one dbt would start are
-    configured in one place.
+    Read from profiles.yml so the session this module starts and the one dbt starts are configured
+    in one place.
     """
-    env = dict(os.environ if environ is None else environ)
+    variables = {WAREHOUSE_VAR: str(warehouse)}
 
-    def env_var(name: str, default: str | None = None) -> str:
-        if name in env:
-            return env[name]
-        if default is None:
-            raise KeyError(f"environment variable {name} is not set")
-        return default
+    def lookup(values: Mapping[str, str], kind: str) -> Callable[..., str]:
+        def get(name: str, default: str | None = None) -> str:
+            if name in values:
+                return values[name]
+            if default is None:
+                raise KeyError(f"{kind} {name} is not set")
+            return default
+
+        return get
 
     profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
     raw = profile["icp"]["outputs"][TARGET]["server_side_parameters"]
-    return {key: jinja2.Template(str(value)).render(env_var=env_var) for key, value in raw.items()}
+    return {
+        key: jinja2.Template(str(value)).render(
+            env_var=lookup(environ, "environment variable"), var=lookup(variables, "dbt var")
+        )
+        for key, value in raw.items()
+    }
 
 
 def start_session(warehouse: Path) -> SparkSession:
     """The process's Spark session, with the profile's settings for this warehouse directory.
 
-    Sets ICP_SPARK_WAREHOUSE so dbt, in the same process, renders the same profile. Spark keeps one
-    session per process: a second call returns it (a different warehouse needs a new process).
+    Spark keeps one session per process: a second call returns it (a different warehouse needs a
+    new process).
     """
     from pyspark.sql import SparkSession
 
     warehouse = warehouse.resolve()
-    settings = profile_settings({**os.environ, WAREHOUSE_ENV: str(warehouse)})
+    settings = profile_settings(warehouse, profile_environment())
     active = SparkSession.getActiveSession()
     if active is not None:
         # The warehouse and metastore directories are fixed when the session starts.
@@ -121,7 +128,6 @@ def start_session(warehouse: Path) -> SparkSession:
                 "a new process"
             )
     warehouse.mkdir(parents=True, exist_ok=True)
-    os.environ[WAREHOUSE_ENV] = str(warehouse)
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in settings.items():
         builder = builder.config(key, value)
@@ -263,58 +269,6 @@ def register_all(
     return [register(spark, table, data_dir, warehouse) for table in tables]
 
 
-@dataclass(frozen=True)
-class SparkBuild:
-    """What a build on Spark produced, and how long each step took (seconds)."""
-
-    warehouse: Path
-    raw_files: list[RawFile]
-    register_seconds: float
-    build_seconds: float
-
-
-def run_dbt(warehouse: Path, args: list[str]) -> dbtRunnerResult:
-    """One dbt command on the spark target, in this process (so it shares the Spark session)."""
-    from dbt.cli.main import dbtRunner
-
-    common = [
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target", TARGET,
-        "--target-path", str(warehouse / "dbt-target"),
-    ]  # fmt: skip
-    command, rest = args[0], args[1:]
-    result = dbtRunner().invoke(
-        ["--log-path", str(warehouse / "dbt-logs"), "--no-use-colors", command, *common, *rest]
-    )
-    if not result.success:
-        raise SparkBuildError(f"dbt {command} on Spark failed: {result.exception or 'see log'}")
-    return result
-
-
-def build(
-    data_dir: Path,
-    warehouse: Path,
-    as_of: str | None = None,
-    dbt_vars: dict[str, object] | None = None,
-) -> SparkBuild:
-    """Land the raw files of `data_dir`, then `dbt build` the project on Spark into `warehouse`."""
-    warehouse = warehouse.resolve()
-    as_of = parse_as_of(as_of)
-    spark = start_session(warehouse)
-    run_dbt(warehouse, ["parse"])
-    tables = load_contract(warehouse / "dbt-target" / "manifest.json")
-    started = time.perf_counter()
-    found = register_all(spark, tables, data_dir, warehouse)
-    registered = time.perf_counter()
-    variables = dict(dbt_vars or {})
-    if as_of:
-        variables["as_of_date"] = as_of
-    args = ["build", "--vars", json.dumps(variables, sort_keys=True)]
-    run_dbt(warehouse, args)
-    return SparkBuild(warehouse, found, registered - started, time.perf_counter() - registered)
-
-
 def parquet_views(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
     """DuckDB views `<schema>.<table>` over every Parquet table a Spark build wrote: how the
     summary, the materialization metadata and the drift checks read a Spark warehouse."""
@@ -342,3 +296,49 @@ def land_in_child_process(tables: list[RawTable], data_dir: Path, warehouse: Pat
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         return pool.submit(land_raw_files, tables, data_dir, warehouse).result()
+
+
+@dataclass(frozen=True)
+class SparkWarehouse:
+    """The Spark engine (target `spark`): `path` is a directory where every table
+    is written as Parquet, `<path>/<schema>/<table>/`, in place. There is no working copy and no
+    publish step: a reader may see a table being rewritten (docs/scaling.md)."""
+
+    path: Path
+
+    @property
+    def working_dir(self) -> Path:
+        return self.path
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path / ".refresh.lock"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.path / "dbt-target"
+
+    def start_build(self, history_tables: Sequence[str] = ()) -> None:
+        """Nothing to prepare: the drift history stays in its partitioned Parquet tables."""
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
+        return land_in_child_process(list(tables), data_dir, self.path)
+
+    def dbt_vars(self) -> dict[str, str]:
+        return {WAREHOUSE_VAR: str(self.path)}
+
+    @contextmanager
+    def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """DuckDB views `<schema>.<table>` over the Parquet tables Spark wrote."""
+        with duckdb.connect() as conn:
+            parquet_views(conn, self.path)
+            yield conn
+
+    read_published = read_built
+
+    def publish(self) -> None:
+        """Spark wrote the tables in place."""
+
+    def size_bytes(self) -> int:
+        return sum(path.stat().st_size for path in (self.path / "marts").rglob("*.parquet"))

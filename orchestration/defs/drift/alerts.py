@@ -1,18 +1,17 @@
 """Telling people about a drift alert: a clear log line, and a webhook when one is configured.
 
-The webhook (ICP_ALERT_WEBHOOK_URL, e.g. a Slack or Teams incoming webhook or any HTTP endpoint)
-receives a small JSON document. A webhook that fails is logged, never fatal: the alert is also on
-the asset in the Dagster UI.
+The webhook (ICP_ALERT_WEBHOOK_URL, given to the `alerts` resource; e.g. a Slack or Teams incoming
+webhook or any HTTP endpoint) receives a small JSON document. A webhook that fails is logged, never
+fatal: the alert is also on the asset in the Dagster UI.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.request
 
-WEBHOOK_ENV = "ICP_ALERT_WEBHOOK_URL"
+WEBHOOK_SETTING = "ICP_ALERT_WEBHOOK_URL"
 
 
 def drift_alert_payload(
@@ -32,10 +31,11 @@ def drift_alert_payload(
     }
 
 
-def notify(payload: dict, log: logging.Logger, timeout_seconds: float = 10.0) -> bool:
+def notify(
+    payload: dict, log: logging.Logger, url: str | None, timeout_seconds: float = 10.0
+) -> bool:
     """Log the alert and post it to the webhook if one is set; True when the post succeeded."""
     log.error(payload["text"])
-    url = os.environ.get(WEBHOOK_ENV)
     if not url:
         return False
     request = urllib.request.Request(
@@ -48,5 +48,5 @@ def notify(payload: dict, log: logging.Logger, timeout_seconds: float = 10.0) ->
         with urllib.request.urlopen(request, timeout=timeout_seconds) as response:
             return 200 <= response.status < 300
     except OSError as error:
-        log.warning(f"could not post the drift alert to {WEBHOOK_ENV}: {error}")
+        log.warning(f"could not post the drift alert to {WEBHOOK_SETTING}: {error}")
         return False

@@ -13,8 +13,8 @@ import dagster as dg
 
 from orchestration import reporting
 from orchestration.config import project_vars
-from orchestration.defs.drift import alerts
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.drift.alerts import drift_alert_payload, notify
+from orchestration.defs.resources import AlertsResource, WarehouseResource
 
 DRIFT_ASSET = dg.AssetKey(["marts", "icp_drift"])
 PUBLISHED = dg.AssetKey("icp_warehouse")
@@ -75,10 +75,10 @@ def family_result(
     name="icp_drift_checks",
 )
 def icp_drift_checks(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, alerts: AlertsResource
 ) -> Iterator[dg.AssetCheckResult]:
-    path = warehouse.warehouse.path
-    with warehouse.warehouse.read_published() as conn:
+    path = warehouse.engine.path
+    with warehouse.engine.read_published() as conn:
         table = reporting.latest_drift(conn)
         [(as_of,)] = conn.execute(
             "select max(as_of_date) from staging.stg_run__as_of_date"
@@ -88,7 +88,5 @@ def icp_drift_checks(
     thresholds = project_vars()
     yield from (family_result(name, signals, thresholds) for name in FAMILIES)
     if signals.get("overall", {}).get("status") == "alert":
-        payload = alerts.drift_alert_payload(
-            str(as_of), list(signals.values()), contributors, str(path)
-        )
-        alerts.notify(payload, context.log)
+        payload = drift_alert_payload(str(as_of), list(signals.values()), contributors, str(path))
+        notify(payload, context.log, alerts.webhook_url)

@@ -14,7 +14,6 @@ import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.translator import OWNER, raw_asset_key
-from orchestration.engines.duckdb import hold_lock
 from orchestration.project import dbt_project, incremental_relations
 from orchestration.raw_files import RawFile, RawTable, load_contract
 
@@ -63,10 +62,10 @@ def file_metadata(found: RawFile) -> dict[str, Any]:
     description="Check every input file against the contract and register it as a raw view.",
 )
 def raw_tables(warehouse: WarehouseResource):
-    building = warehouse.warehouse
-    hold_lock(building, warehouse.lock_timeout_seconds)
-    building.start_build(incremental_relations())
-    found = building.register_raw(RAW_TABLES, warehouse.data_path)
+    warehouse.lock()
+    engine = warehouse.engine
+    engine.start_build(incremental_relations())
+    found = engine.register_raw(RAW_TABLES, warehouse.data_path)
     for raw_file in found:
         yield dg.MaterializeResult(
             asset_key=raw_asset_key(raw_file.table), metadata=file_metadata(raw_file)

@@ -9,7 +9,7 @@ import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.translator import OWNER, IcpTranslator
-from orchestration.engines.duckdb import export_parquet, release_lock
+from orchestration.engines.duckdb import export_parquet
 from orchestration.project import dbt_project
 
 
@@ -39,11 +39,8 @@ def mart_keys() -> list[dg.AssetKey]:
     ),
 )
 def icp_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    building = warehouse.warehouse
-    try:
-        building.publish()
-    finally:
-        release_lock(building)
+    building = warehouse.engine
+    building.publish()
     metadata: dict[str, object] = {
         "path": dg.MetadataValue.path(str(building.path)),
         "size_bytes": building.size_bytes(),

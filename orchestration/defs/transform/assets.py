@@ -1,7 +1,6 @@
 """The dbt models, seeds and tests, built into the working warehouse in one `dbt build`."""
 
 import json
-import os
 from collections.abc import Iterator
 
 import dagster as dg
@@ -21,12 +20,16 @@ class RefreshConfig(dg.Config):
     dbt_vars: dict[str, float] = {}
 
 
-def dbt_build_args(config: RefreshConfig) -> list[str]:
-    """`dbt build`, with vars only when the run sets them: unchanged vars keep partial parsing."""
+def dbt_build_args(config: RefreshConfig, engine_vars: dict[str, str]) -> list[str]:
+    """`dbt build` with the engine's vars (where its profile builds) and the run's. The engine's
+    are the same for every run of one warehouse, so unchanged run vars keep partial parsing."""
     # Config carries floats; whole numbers go to dbt as integers (day counts, customer counts).
     dbt_vars: dict[str, object] = {
-        name: int(value) if float(value).is_integer() else value
-        for name, value in config.dbt_vars.items()
+        **engine_vars,
+        **{
+            name: int(value) if float(value).is_integer() else value
+            for name, value in config.dbt_vars.items()
+        },
     }
     as_of = parse_as_of(config.as_of_date)
     if as_of:
@@ -49,9 +52,10 @@ def icp_models(
     warehouse: WarehouseResource,
     config: RefreshConfig,
 ) -> Iterator:
-    building = warehouse.warehouse
-    os.environ.update(building.dbt_environment())
+    engine = warehouse.engine
     invocation = dbt.cli(
-        dbt_build_args(config), context=context, target_path=building.dbt_target_dir
+        dbt_build_args(config, engine.dbt_vars()),
+        context=context,
+        target_path=engine.dbt_target_dir,
     )
-    yield from with_warehouse_metadata(invocation.stream(), building)
+    yield from with_warehouse_metadata(invocation.stream(), engine)

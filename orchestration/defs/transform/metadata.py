@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 
 from orchestration import reporting
-from orchestration.engines.duckdb import Building
+from orchestration.engines.base import Engine
 from orchestration.project import dbt_project
 
 Enricher = Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
@@ -107,7 +107,7 @@ def model_metadata(
     return metadata
 
 
-def with_warehouse_metadata(events: Iterable, warehouse: Building) -> Iterator:
+def with_warehouse_metadata(events: Iterable, warehouse: Engine) -> Iterator:
     """Pass dbt's events on, each model's output enriched once the build has released the file."""
     collected = []
     try:
