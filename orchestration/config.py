@@ -47,6 +47,10 @@ def project_vars() -> dict[str, object]:
     return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 
 
+def is_numeric(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def parse_dbt_vars(assignments: list[str]) -> dict[str, float]:
     """`name=number` overrides of numeric project vars. Values reach SQL, so only numbers pass."""
     declared = project_vars()
@@ -54,8 +58,8 @@ def parse_dbt_vars(assignments: list[str]) -> dict[str, float]:
     for assignment in assignments:
         name, _, value = assignment.partition("=")
         name = name.strip()
-        if name not in declared or isinstance(declared[name], (dict, str)) or name == "as_of_date":
-            numeric = sorted(k for k, v in declared.items() if isinstance(v, (int, float)))
+        if not is_numeric(declared.get(name)):
+            numeric = sorted(k for k, v in declared.items() if is_numeric(v))
             raise SettingsError(
                 f"--var {assignment!r}: not a numeric setting; one of: {', '.join(numeric)}"
             )

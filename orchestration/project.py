@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -15,14 +14,3 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "icp.duckdb"
 # The manifest is prepared with the duckdb target; its nodes are the same on every target, and
 # the dbt resource runs with the one ICP_DBT_TARGET names.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target="duckdb")
-
-
-def incremental_relations() -> list[str]:
-    """`schema.table` of the incremental models (the drift history): the rows one refresh hands to
-    the next, read from the prepared manifest."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    return sorted(
-        f"{node['schema']}.{node['alias']}"
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
-    )

@@ -14,7 +14,6 @@ missing optional column reads as null.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +72,6 @@ def contract_from_manifest(manifest: dict) -> list[RawTable]:
             )
         )
     return sorted(tables, key=lambda table: table.name)
-
-
-def load_contract(manifest_path: Path) -> list[RawTable]:
-    return contract_from_manifest(json.loads(manifest_path.read_text()))
 
 
 def find_file(data_dir: Path, table: RawTable) -> tuple[Path, str]:

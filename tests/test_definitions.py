@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import dagster as dg
 
+from orchestration import manifest
 from orchestration.config import Settings
 from orchestration.definitions import build_definitions
-from orchestration.project import dbt_project
 
 defs = build_definitions(Settings())
 
@@ -44,12 +42,7 @@ def test_every_mart_has_a_path_from_a_raw_table() -> None:
     graph = defs.resolve_asset_graph()
     raw = {key for key in graph.get_all_asset_keys() if key.path[0] == "raw"}
     assert len(raw) == 11
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    marts = {
-        dg.AssetKey(["marts", node["name"]])
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == "marts"
-    }
+    marts = {dg.AssetKey(["marts", node["name"]]) for node in manifest.mart_models()}
     assert len(marts) >= 10
     for mart in marts:
         upstream = graph.get(mart).parent_keys
@@ -78,3 +71,10 @@ def test_assets_have_groups_owners_and_descriptions() -> None:
         }, key
         assert node.owners, key
         assert node.description, key
+
+
+def test_every_mart_enforces_its_contract() -> None:
+    """`contract: enforced` is set once, for the marts folder, in dbt_project.yml."""
+    marts = manifest.mart_models()
+    assert marts
+    assert [node["name"] for node in marts if not node["config"]["contract"]["enforced"]] == []

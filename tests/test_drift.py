@@ -17,16 +17,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.config import project_vars
 from orchestration.generator import CompanySpec, generate_arrow, write
 from tests.helpers import AS_OF, COMPANY, materialize_refresh, query
 
-PSI_SIGNALS = [
-    "psi_business_model",
-    "psi_employee_band",
-    "psi_funding_stage",
-    "psi_industry",
-    "psi_region",
-]
+# One PSI signal per drift attribute (the dbt var the models and the checks read).
+PSI_SIGNALS = sorted(f"psi_{attribute}" for attribute in project_vars()["drift_attributes"])
 
 
 def generated_company(root: Path, drift: bool) -> Path:

@@ -24,9 +24,9 @@ import duckdb
 import pytest
 
 from orchestration.defs.serve.exposures import PUBLISHED, exposure_specs
-from orchestration.engines.duckdb import Warehouse
+from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.generator import CompanySpec, generate_arrow, write
-from orchestration.project import dbt_project
+from orchestration.manifest import load as load_manifest
 from tests.helpers import AS_OF, COMPANY, ICP, icp, query, sha256
 
 READERS = 4
@@ -217,7 +217,7 @@ def test_readers_only_see_complete_warehouses_while_two_refreshes_publish(
         )
 
     # First refresh: the bigger company. Its working file exists once it holds the lock.
-    working = Warehouse(warehouse).working_path
+    working = DuckDBWarehouse(warehouse).working_path
     first = start_refresh(bigger_company, warehouse, tmp_path / "first")
     wait_for(working.exists, 120, "the first refresh to take the lock", first)
     # Second refresh: back to the fixture company; it must queue behind the first.
@@ -250,7 +250,7 @@ def test_readers_only_see_complete_warehouses_while_two_refreshes_publish(
     assert all(report["reads"] >= 20 for report in reports), reports
 
 
-def dbt_is_building(warehouse: Warehouse) -> bool:
+def dbt_is_building(warehouse: DuckDBWarehouse) -> bool:
     """dbt has started running models (it writes compiled SQL to target/run as it executes them)
     and has not finished (run_results.json is written at the end)."""
     target = warehouse.dbt_target_dir
@@ -266,7 +266,7 @@ def test_a_killed_refresh_leaves_the_published_file_untouched(
     published: Path, bigger_company: Path, tmp_path: Path, start_refresh: StartRefresh
 ) -> None:
     warehouse = copy_warehouse(published, tmp_path / "warehouse")
-    building = Warehouse(warehouse)
+    building = DuckDBWarehouse(warehouse)
     before, version = sha256(warehouse), storage_version(warehouse)
 
     refresh = start_refresh(bigger_company, warehouse, tmp_path / "killed")
@@ -345,7 +345,7 @@ def test_duckdb_1_1_reads_the_published_marts(published: Path, old_duckdb_python
 def test_declared_consumers_read_only_marts_and_sit_downstream_of_them() -> None:
     """BI tools may depend on the published interface only (schema `marts`), and each exposure
     becomes an asset after the marts it reads and the published file."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = load_manifest()
     exposures = manifest["exposures"]
     assert exposures, "dbt_project/models/exposures.yml declares no consumer"
     for exposure in exposures.values():

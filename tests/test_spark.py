@@ -25,8 +25,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration import manifest
 from orchestration.project import DBT_PROJECT_DIR
-from orchestration.raw_files import load_contract, register_all, sql_string
+from orchestration.raw_files import register_all, sql_string
 from tests.helpers import AS_OF, COMPANY, awkward_copy, materialize_refresh
 
 pytestmark = pytest.mark.spark
@@ -287,7 +288,7 @@ def test_engine_specific_macros_agree(spark_warehouse: Path, tmp_path: Path) -> 
 def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
     """Spark's raw tables hold what DuckDB's raw views show: names, text values, file order."""
     data = awkward_copy(tmp_path)
-    tables = load_contract(spark_warehouse / "dbt-target" / "manifest.json")
+    tables = manifest.contract(spark_warehouse / "dbt-target" / "manifest.json")
     session = spark.start_session(spark_warehouse)
     raw_dir = tmp_path / "spark-raw"
     found = spark.register_all(session, tables, data, raw_dir)

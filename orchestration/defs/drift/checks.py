@@ -20,12 +20,9 @@ DRIFT_ASSET = dg.AssetKey(["marts", "icp_drift"])
 PUBLISHED = dg.AssetKey("icp_warehouse")
 
 FAMILIES = {
-    "drift_psi_distributions": (
-        "psi_industry",
-        "psi_employee_band",
-        "psi_region",
-        "psi_business_model",
-        "psi_funding_stage",
+    # One PSI signal per attribute of the dbt var the drift models read.
+    "drift_psi_distributions": tuple(
+        f"psi_{attribute}" for attribute in project_vars()["drift_attributes"]
     ),
     "drift_fit_share": ("fit_share",),
     "drift_best_customer_alignment": ("best_customer_alignment",),

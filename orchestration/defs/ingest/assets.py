@@ -12,12 +12,12 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration import manifest
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.translator import OWNER, raw_asset_key
-from orchestration.project import dbt_project, incremental_relations
-from orchestration.raw_files import RawFile, RawTable, load_contract
+from orchestration.raw_files import RawFile, RawTable
 
-RAW_TABLES: list[RawTable] = load_contract(dbt_project.manifest_path)
+RAW_TABLES: list[RawTable] = manifest.contract()
 
 
 def raw_spec(table: RawTable) -> dg.AssetSpec:
@@ -64,7 +64,7 @@ def file_metadata(found: RawFile) -> dict[str, Any]:
 def raw_tables(warehouse: WarehouseResource):
     warehouse.lock()
     engine = warehouse.engine
-    engine.start_build(incremental_relations())
+    engine.start_build(manifest.incremental_relations())
     found = engine.register_raw(RAW_TABLES, warehouse.data_path)
     for raw_file in found:
         yield dg.MaterializeResult(

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import dagster as dg
 
+from orchestration import manifest
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.translator import OWNER, IcpTranslator
 from orchestration.engines.duckdb import export_parquet
-from orchestration.project import dbt_project
 
 
 def mart_keys() -> list[dg.AssetKey]:
     """The dbt models in schema `marts`: the interface the published file serves."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
     translator = IcpTranslator()
     return sorted(
-        (
-            translator.get_asset_key(node)
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and node["schema"] == "marts"
-        ),
+        (translator.get_asset_key(node) for node in manifest.mart_models()),
         key=lambda key: key.path,
     )
 

@@ -10,15 +10,14 @@ mart shows who is affected. The manifest is the one dagster-dbt loads, prepared 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from orchestration import manifest
 from orchestration.defs.translator import OWNER, IcpTranslator
-from orchestration.project import dbt_project
 
 GROUP = "serving"
 KEY_PREFIX = "exposures"
@@ -63,11 +62,11 @@ def exposure_spec(
 
 def exposure_specs(manifest_path: Path | None = None) -> list[dg.AssetSpec]:
     """An asset spec per dbt exposure of the manifest, in name order."""
-    manifest = json.loads((manifest_path or dbt_project.manifest_path).read_text())
+    nodes = manifest.load(manifest_path)
     translator = IcpTranslator()
     return [
-        exposure_spec(exposure, manifest, translator)
-        for exposure in sorted(manifest.get("exposures", {}).values(), key=lambda e: e["name"])
+        exposure_spec(exposure, nodes, translator)
+        for exposure in sorted(nodes.get("exposures", {}).values(), key=lambda e: e["name"])
     ]
 
 

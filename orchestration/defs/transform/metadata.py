@@ -7,30 +7,16 @@ collected, and once dbt has exited each one is enriched from a read-only connect
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
 from typing import Any
 
 import dagster as dg
 import duckdb
 
-from orchestration import reporting
+from orchestration import manifest, reporting
 from orchestration.engines.base import Engine
-from orchestration.project import dbt_project
 
 Enricher = Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
-
-
-@cache
-def relations_by_unique_id() -> dict[str, str]:
-    """`schema.table` of every dbt model and seed, from the prepared manifest."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    return {
-        unique_id: f"{node['schema']}.{node['alias']}"
-        for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] in ("model", "seed")
-    }
 
 
 def dim_accounts_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -93,7 +79,7 @@ def readable_relations(conn: duckdb.DuckDBPyConnection) -> set[str]:
 def model_metadata(
     conn: duckdb.DuckDBPyConnection, unique_id: str, readable: set[str]
 ) -> dict[str, Any]:
-    relation = relations_by_unique_id().get(unique_id)
+    relation = manifest.relations_by_unique_id().get(unique_id)
     if relation not in readable:
         return {}
     rows = conn.execute(f"select count(*) from {relation}").fetchall()[0][0]

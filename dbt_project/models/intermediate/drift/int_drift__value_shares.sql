@@ -3,7 +3,7 @@
     attribute counts as its own value; a value seen in one window only has share 0 (floored) in
     the other. Contributions are rounded to 6 decimals, so the PSI is exactly their sum. -#}
 
-{%- set attributes = ['industry', 'employee_band', 'region', 'business_model', 'funding_stage'] -%}
+{%- set attributes = var('drift_attributes') -%}
 
 with customers as (
 

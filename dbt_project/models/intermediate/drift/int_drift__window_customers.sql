@@ -46,11 +46,9 @@ final as (
     select
         windowed.account_id,
         windowed.drift_window,
-        firmographics.industry,
-        firmographics.employee_band,
-        firmographics.region,
-        firmographics.business_model,
-        firmographics.funding_stage,
+        {%- for attribute in var('drift_attributes') %}
+        firmographics.{{ attribute }},
+        {%- endfor %}
         fit.icp_tier
     from windowed
     inner join firmographics

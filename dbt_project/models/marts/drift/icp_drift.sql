@@ -51,7 +51,7 @@ window_sizes as (
 
 psi_signals as (
 
-    {%- for attribute in ['industry', 'employee_band', 'region', 'business_model', 'funding_stage'] %}
+    {%- for attribute in var('drift_attributes') %}
     select 'psi_{{ attribute }}' as signal
     {{- '\n    union all' if not loop.last }}
     {%- endfor %}
