@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.generator import TABLE_COLUMNS, CompanySpec, generate, write
+from orchestration.generator.company import TABLE_COLUMNS, CompanySpec, generate, write
 
 # The contract's columns, copied from the data contract so a change on either side is noticed.
 CONTRACT = {
