@@ -54,7 +54,7 @@ dev: install
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $${ICP_DAGSTER_PORT:-3000}
 
 seeds: install
-	$(BIN)/python -c "from orchestration.generator.company import write_demo; write_demo('seeds')"
+	$(BIN)/python -c "from orchestration.generator import write_demo; write_demo('seeds')"
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -261,7 +261,7 @@ class Bench:
         """The generator's end date: the latest event of the synthetic data, hence the as-of date
         the pipeline would pick itself; passed explicitly so all three implementations agree."""
         sys.path.insert(0, str(self.project))
-        from orchestration.generator.company import CompanySpec
+        from orchestration.generator import CompanySpec
 
         return CompanySpec().end_date.isoformat()
 
@@ -269,7 +269,8 @@ class Bench:
 
     def data_dir(self, accounts: int) -> Path:
         """Parquet input of `accounts` accounts, generated once per generator version."""
-        generator = (self.project / "orchestration" / "generator" / "company.py").read_bytes()
+        package = self.project / "orchestration" / "generator"
+        generator = b"".join(path.read_bytes() for path in sorted(package.glob("*.py")))
         version = hashlib.sha256(generator).hexdigest()[:10]
         target = self.work / "data" / f"accounts-{accounts}-{version}"
         if (target / ".complete").exists():

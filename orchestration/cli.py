@@ -312,7 +312,7 @@ def backfill_drift(args: argparse.Namespace) -> int:
 
 
 def generate(args: argparse.Namespace) -> int:
-    from orchestration.generator.company import CompanySpec, generate_arrow, write
+    from orchestration.generator import CompanySpec, generate_arrow, write
 
     spec = CompanySpec(
         accounts=args.accounts,

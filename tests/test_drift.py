@@ -18,7 +18,7 @@ import dagster as dg
 import pytest
 
 from orchestration.config import project_vars
-from orchestration.generator.company import CompanySpec, generate_arrow, write
+from orchestration.generator import CompanySpec, generate_arrow, write
 from tests.helpers import AS_OF, COMPANY, materialize_refresh, query
 
 # One PSI signal per drift attribute (the dbt var the models and the checks read).

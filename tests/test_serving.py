@@ -25,7 +25,7 @@ import pytest
 
 from orchestration.defs.serve.exposures import PUBLISHED, exposure_specs
 from orchestration.engines.duckdb import DuckDBWarehouse
-from orchestration.generator.company import CompanySpec, generate_arrow, write
+from orchestration.generator import CompanySpec, generate_arrow, write
 from orchestration.manifest import load as load_manifest
 from tests.helpers import AS_OF, COMPANY, ICP, icp, query, sha256
 
