@@ -1,4 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11+: `make demo` and `make test`.
+# `make check` is the fast layer (lint and unit tests) to run before every commit.
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
 export PYTHONDONTWRITEBYTECODE :=
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: install demo test dev lint bench seeds clean
+.PHONY: install demo check lint test dev bench seeds clean
 
 # uv from PyPI when the machine has none; the lock file decides every version.
 .tools/uv/bin/uv:
@@ -44,10 +45,19 @@ JAVA := $(shell command -v java 2>/dev/null || echo /usr/bin/java)
 $(JAVA):
 	-apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless
 
-test: install $(SPARK_EXTRA) $(JAVA) $(CHROMIUM)
+# Python (ruff check and format) and SQL (sqlfluff with the dbt templater, dbt_project/.sqlfluff).
+lint: install
 	$(BIN)/ruff check orchestration tests benchmarks
+	$(BIN)/ruff format --check orchestration tests benchmarks
+	cd dbt_project && ../$(BIN)/sqlfluff lint models tests
+
+# Lint and the unit layer (tests marked `unit`: no build, a few seconds).
+check: lint
+	$(BIN)/pytest -q -m unit
+
+test: check $(SPARK_EXTRA) $(JAVA) $(CHROMIUM)
 	$(BIN)/dagster definitions validate -w workspace.yaml
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not unit"
 
 # The UI and the runs it launches use the project's Dagster instance (telemetry off).
 dev: install

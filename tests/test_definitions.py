@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dagster as dg
+import pytest
 
 from orchestration import manifest
 from orchestration.config import Settings
 from orchestration.definitions import build_definitions
+
+pytestmark = pytest.mark.unit
 
 defs = build_definitions(Settings())
 

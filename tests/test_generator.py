@@ -16,6 +16,8 @@ import pytest
 from orchestration import manifest
 from orchestration.generator import CompanySpec, generate, write
 
+pytestmark = pytest.mark.unit
+
 # The contract's columns: the dbt sources are the one place they are written.
 CONTRACT = {table.name: list(table.columns) for table in manifest.contract()}
 # The interface document the dbt sources implement (outside the repository, see GUIDE.md).

@@ -8,9 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from orchestration.defs.ingest.sensors import evaluate, raw_files_changed
 from orchestration.defs.resources import WarehouseResource
+
+pytestmark = pytest.mark.unit
 
 
 def tick(data: Path, cursor: str | None, now: float | None = None) -> dg.SensorResult:

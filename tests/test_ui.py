@@ -3,7 +3,8 @@
 Starts `dagster-webserver` on `workspace.yaml` (a free port on 127.0.0.1, a temporary DAGSTER_HOME
 with the project's dagster.yaml), checks through its GraphQL API that the raw tables, the marts,
 the schedule and the sensor are there and that every mart is fed by a raw table, then renders the
-global asset lineage page in headless Chromium and saves it as docs/images/lineage.png.
+global asset lineage page in headless Chromium and saves it as tests/artifacts/lineage.png
+(untracked; copy it over docs/images/lineage.png by hand to refresh the README's picture).
 
 Chromium is /usr/bin/chromium (Debian package `chromium`); when it is missing the test tries
 `apt-get install -y chromium` once (as root) and skips the screenshot if that fails. Timings (the
@@ -44,7 +45,7 @@ pytestmark = pytest.mark.browser
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = PROJECT_ROOT / "docs" / "images" / "lineage.png"
+SCREENSHOT = PROJECT_ROOT / "tests" / "artifacts" / "lineage.png"
 FAILED_SCREENSHOT = PROJECT_ROOT / "tests" / "artifacts" / "lineage-failed.png"
 LINEAGE_PATH = "/asset-groups"  # the "Global asset lineage" page of the Dagster 1.13 UI
 STARTUP_TIMEOUT = 120.0
@@ -216,16 +217,22 @@ def webserver(
         stop_group(process)
 
 
-def test_definitions_load_time(request: pytest.FixtureRequest) -> None:
+def test_code_location_loads_in_a_fresh_process(request: pytest.FixtureRequest) -> None:
+    """What the webserver does first: import the module and build the definitions from the
+    environment. The time is reported, not asserted (speed targets belong to `make bench`)."""
     started = time.monotonic()
+    load = (
+        "from orchestration.definitions import defs; "
+        "assert defs().resolve_job_def('refresh').name == 'refresh'"
+    )
     result = run_group(
-        [sys.executable, "-c", "import orchestration.definitions"],
+        [sys.executable, "-c", load],
         timeout=STARTUP_TIMEOUT,
         cwd=PROJECT_ROOT,
     )
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr.decode(errors="replace")[-4000:]
-    report(request, f"\n[ui] `import orchestration.definitions` took {elapsed:.1f} s")
+    report(request, f"\n[ui] loading orchestration.definitions took {elapsed:.1f} s")
 
 
 ASSETS_QUERY = """

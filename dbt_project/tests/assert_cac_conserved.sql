@@ -4,14 +4,18 @@
 -- sales cost. Mart values are rounded to the cent, so each rounded row may move half a cent.
 with cac as (
 
-    select sum(cac_usd) as amount_usd, count(cac_usd) as rounded_rows
+    select
+        sum(cac_usd) as amount_usd,
+        count(cac_usd) as rounded_rows
     from {{ ref('dim_accounts') }}
 
 ),
 
 unattributed as (
 
-    select sum(amount_usd) as amount_usd, count(*) as rounded_rows
+    select
+        sum(amount_usd) as amount_usd,
+        count(*) as rounded_rows
     from {{ ref('fct_unattributed_spend') }}
 
 ),
@@ -31,5 +35,7 @@ from cac
 cross join unattributed
 cross join spend
 where abs(
-    coalesce(cac.amount_usd, 0) + coalesce(unattributed.amount_usd, 0) - coalesce(spend.amount_usd, 0)
+    coalesce(cac.amount_usd, 0)
+    + coalesce(unattributed.amount_usd, 0)
+    - coalesce(spend.amount_usd, 0)
 ) > 0.005 * (cac.rounded_rows + unattributed.rounded_rows) + 0.000001

@@ -13,7 +13,10 @@ with criteria as (
 
 )
 
-select accounts.account_id, accounts.icp_fit_score, criteria.derived_score
+select
+    accounts.account_id,
+    accounts.icp_fit_score,
+    criteria.derived_score
 from {{ ref('dim_accounts') }} as accounts
 left join criteria
     on accounts.account_id = criteria.account_id

@@ -13,7 +13,11 @@ with invoices as (
 
 accounts as (
 
-    select account_id, customer_status, lifetime_revenue_usd from {{ ref('dim_accounts') }}
+    select
+        account_id,
+        customer_status,
+        lifetime_revenue_usd
+    from {{ ref('dim_accounts') }}
 
 ),
 
@@ -35,7 +39,9 @@ non_customer_paid as (
 
 customers as (
 
-    select sum(lifetime_revenue_usd) as amount_usd, count(lifetime_revenue_usd) as rounded_rows
+    select
+        sum(lifetime_revenue_usd) as amount_usd,
+        count(lifetime_revenue_usd) as rounded_rows
     from accounts
 
 )

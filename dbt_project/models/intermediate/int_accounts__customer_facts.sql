@@ -50,12 +50,18 @@ joined as (
     select
         accounts.account_id,
         paid_invoices.first_paid_at,
+        subscription_facts.last_canceled_at,
         paid_invoices.first_paid_at is not null as is_customer,
-        case when paid_invoices.first_paid_at is not null then paid_invoices.lifetime_revenue_usd end
+        case
+            when paid_invoices.first_paid_at is not null then paid_invoices.lifetime_revenue_usd
+        end
             as lifetime_revenue_usd,
-        case when paid_invoices.first_paid_at is not null then coalesce(subscription_facts.mrr_usd, 0) end
-            as mrr_usd,
-        subscription_facts.last_canceled_at
+        case
+            when
+                paid_invoices.first_paid_at is not null
+                then coalesce(subscription_facts.mrr_usd, 0)
+        end
+            as mrr_usd
     from accounts
     left join paid_invoices
         on accounts.account_id = paid_invoices.account_id
@@ -69,8 +75,8 @@ statused as (
     select
         joined.*,
         case
-            when not is_customer then 'prospect'
-            when mrr_usd > 0 then 'active'
+            when not joined.is_customer then 'prospect'
+            when joined.mrr_usd > 0 then 'active'
             else 'churned'
         end as customer_status
     from joined
@@ -85,14 +91,15 @@ final as (
         first_paid_at,
         {{ icp.month_of('first_paid_at') }} as acquisition_month,
         case when customer_status = 'churned' then last_canceled_at end as churned_at,
-        case when is_customer then
-            greatest(
+        case
+            when is_customer then
+                greatest(
                 {{ icp.whole_months_between(
                     'first_paid_at',
                     "coalesce(case when customer_status = 'churned' then last_canceled_at end, " ~ icp.as_of_date() ~ ")"
                 ) }},
-                1
-            )
+                    1
+                )
         end as tenure_months,
         lifetime_revenue_usd,
         mrr_usd

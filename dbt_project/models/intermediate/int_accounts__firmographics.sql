@@ -33,15 +33,15 @@ joined as (
         accounts.account_name,
         accounts.domain,
         accounts.created_at,
-        coalesce(accounts.lead_source, 'unknown') as acquisition_channel,
         companies.industry,
         companies.employee_count,
         companies.annual_revenue_usd,
-        coalesce(companies.hq_country, accounts.country_code) as country_code,
         companies.business_model,
         companies.funding_stage,
         companies.tech_stack,
         companies.founded_year,
+        coalesce(accounts.lead_source, 'unknown') as acquisition_channel,
+        coalesce(companies.hq_country, accounts.country_code) as country_code,
         companies.domain is not null as is_enriched
     from accounts
     left join companies
@@ -57,8 +57,9 @@ final as (
         regions.region
     from joined
     left join bands
-        on joined.employee_count >= bands.min_employees
-        and (bands.max_employees is null or joined.employee_count <= bands.max_employees)
+        on
+            joined.employee_count >= bands.min_employees
+            and (bands.max_employees is null or joined.employee_count <= bands.max_employees)
     left join regions
         on joined.country_code = regions.country_code
 

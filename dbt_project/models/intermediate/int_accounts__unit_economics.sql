@@ -19,6 +19,13 @@ churn_rates as (
 
 ),
 
+overall_churn as (
+
+    select * from churn_rates
+    where segment_kind = 'all'
+
+),
+
 channel_months as (
 
     select * from {{ ref('int_cac__channel_months') }}
@@ -34,7 +41,9 @@ customers as (
         firmographics.acquisition_channel,
         case
             when facts.customer_status = 'active' then facts.mrr_usd
-            when facts.customer_status = 'churned' then facts.lifetime_revenue_usd / facts.tenure_months
+            when
+                facts.customer_status = 'churned'
+                then facts.lifetime_revenue_usd / facts.tenure_months
         end as arpa_usd
     from facts
     inner join firmographics
@@ -53,10 +62,11 @@ with_churn as (
         end as monthly_churn_rate
     from customers
     left join churn_rates as segment
-        on segment.segment_kind = 'segment'
-        and customers.industry = segment.industry
-        and customers.employee_band = segment.employee_band
-    cross join (select * from churn_rates where segment_kind = 'all') as overall
+        on
+            segment.segment_kind = 'segment'
+            and customers.industry = segment.industry
+            and customers.employee_band = segment.employee_band
+    cross join overall_churn as overall
 
 ),
 
@@ -65,9 +75,9 @@ with_lifetime as (
     select
         with_churn.*,
         case
-            when monthly_churn_rate is null or monthly_churn_rate = 0
+            when with_churn.monthly_churn_rate is null or with_churn.monthly_churn_rate = 0
                 then {{ var('ltv_max_lifetime_months') }}
-            else least(1.0 / monthly_churn_rate, {{ var('ltv_max_lifetime_months') }})
+            else least(1.0 / with_churn.monthly_churn_rate, {{ var('ltv_max_lifetime_months') }})
         end as expected_lifetime_months
     from with_churn
 
@@ -78,15 +88,19 @@ with_values as (
     select
         with_lifetime.*,
         case
-            when customer_status = 'churned' then lifetime_revenue_usd * {{ var('gross_margin') }}
-            else arpa_usd * {{ var('gross_margin') }} * expected_lifetime_months
+            when with_lifetime.customer_status = 'churned'
+                then with_lifetime.lifetime_revenue_usd * {{ var('gross_margin') }}
+            else
+                with_lifetime.arpa_usd * {{ var('gross_margin') }}
+                * with_lifetime.expected_lifetime_months
         end as ltv_usd,
         coalesce(channel_months.channel_cac_usd, 0) + coalesce(channel_months.sales_cac_usd, 0)
             as cac_usd
     from with_lifetime
     left join channel_months
-        on with_lifetime.acquisition_month = channel_months.month
-        and with_lifetime.acquisition_channel = channel_months.channel
+        on
+            with_lifetime.acquisition_month = channel_months.month
+            and with_lifetime.acquisition_channel = channel_months.channel
 
 ),
 
@@ -102,7 +116,7 @@ final as (
         case when cac_usd <> 0 then ltv_usd / cac_usd end as ltv_to_cac,
         case
             when arpa_usd * {{ var('gross_margin') }} <> 0
-            then cac_usd / (arpa_usd * {{ var('gross_margin') }})
+                then cac_usd / (arpa_usd * {{ var('gross_margin') }})
         end as cac_payback_months
     from with_values
 

@@ -20,7 +20,7 @@ dated as (
         subscriptions.*,
         customers.account_id,
         subscriptions.canceled_at is not null
-            and cast(subscriptions.canceled_at as date) <= {{ icp.as_of_date() }} as is_canceled_as_of
+        and cast(subscriptions.canceled_at as date) <= {{ icp.as_of_date() }} as is_canceled_as_of
     from subscriptions
     inner join customers
         on subscriptions.customer_id = customers.customer_id
@@ -39,7 +39,11 @@ converted as (
         case when dated.is_canceled_as_of then dated.canceled_at end as canceled_at,
         (
             (dated.status in ('active', 'past_due') and not dated.is_canceled_as_of)
-            or (dated.status = 'canceled' and dated.canceled_at is not null and not dated.is_canceled_as_of)
+            or (
+                dated.status = 'canceled'
+                and dated.canceled_at is not null
+                and not dated.is_canceled_as_of
+            )
         ) as is_live_as_of,
         dated.mrr * fx.rate_to_usd as mrr_usd
     from dated

@@ -22,7 +22,10 @@ spend as (
 
 new_customers as (
 
-    select month, channel, count(*) as new_customers
+    select
+        month,
+        channel,
+        count(*) as new_customers
     from customers
     group by month, channel
 
@@ -30,7 +33,10 @@ new_customers as (
 
 marketing as (
 
-    select month, channel, amount_usd as marketing_spend_usd
+    select
+        month,
+        channel,
+        amount_usd as marketing_spend_usd
     from spend
     where kind = 'marketing'
 
@@ -38,7 +44,9 @@ marketing as (
 
 sales as (
 
-    select month, amount_usd as sales_cost_usd
+    select
+        month,
+        amount_usd as sales_cost_usd
     from spend
     where kind = 'sales'
 
@@ -46,7 +54,9 @@ sales as (
 
 month_customers as (
 
-    select month, sum(new_customers) as month_new_customers
+    select
+        month,
+        sum(new_customers) as month_new_customers
     from new_customers
     group by month
 
@@ -61,8 +71,9 @@ channel_months as (
         coalesce(new_customers.new_customers, 0) as new_customers
     from marketing
     full outer join new_customers
-        on marketing.month = new_customers.month
-        and marketing.channel = new_customers.channel
+        on
+            marketing.month = new_customers.month
+            and marketing.channel = new_customers.channel
 
 ),
 
@@ -75,11 +86,11 @@ final as (
         channel_months.new_customers,
         case
             when channel_months.new_customers > 0
-            then channel_months.marketing_spend_usd / channel_months.new_customers
+                then channel_months.marketing_spend_usd / channel_months.new_customers
         end as channel_cac_usd,
         case
             when month_customers.month_new_customers > 0
-            then coalesce(sales.sales_cost_usd, 0) / month_customers.month_new_customers
+                then coalesce(sales.sales_cost_usd, 0) / month_customers.month_new_customers
         end as sales_cac_usd
     from channel_months
     left join month_customers

@@ -16,7 +16,8 @@ with customers as (
     from {{ ref('int_accounts__customer_facts') }} as facts
     inner join {{ ref('int_accounts__firmographics') }} as firmographics
         on facts.account_id = firmographics.account_id
-    where facts.customer_status = 'active'
+    where
+        facts.customer_status = 'active'
         or (facts.customer_status = 'churned' and facts.churned_at is not null)
 
 ),
@@ -36,10 +37,10 @@ customer_months as (
         customers.*,
         cast(months.month_start as date) as month_start,
         customers.first_paid_at < months.month_start
-            and (customers.churned_at is null or customers.churned_at >= months.month_start)
+        and (customers.churned_at is null or customers.churned_at >= months.month_start)
             as is_active_at_start,
         customers.churned_at >= months.month_start
-            and customers.churned_at < {{ dbt.dateadd('month', 1, 'months.month_start') }}
+        and customers.churned_at < {{ dbt.dateadd('month', 1, 'months.month_start') }}
             as churned_in_month
     from customers
     cross join months
@@ -48,7 +49,10 @@ customer_months as (
 
 segment_sizes as (
 
-    select industry, employee_band, count(*) as customers
+    select
+        industry,
+        employee_band,
+        count(*) as customers
     from customers
     where industry is not null and employee_band is not null
     group by industry, employee_band
@@ -61,12 +65,13 @@ by_segment as (
         customer_months.industry,
         customer_months.employee_band,
         segment_sizes.customers,
-        count(case when churned_in_month then 1 end) as churned_customers,
-        count(case when is_active_at_start then 1 end) as customer_months
+        count(case when customer_months.churned_in_month then 1 end) as churned_customers,
+        count(case when customer_months.is_active_at_start then 1 end) as customer_months
     from customer_months
     inner join segment_sizes
-        on customer_months.industry = segment_sizes.industry
-        and customer_months.employee_band = segment_sizes.employee_band
+        on
+            customer_months.industry = segment_sizes.industry
+            and customer_months.employee_band = segment_sizes.employee_band
     where segment_sizes.customers >= {{ var('min_segment_customers') }}
     group by customer_months.industry, customer_months.employee_band, segment_sizes.customers
 
@@ -86,9 +91,15 @@ overall as (
 
 unioned as (
 
-    select 'segment' as segment_kind, * from by_segment
+    select
+        'segment' as segment_kind,
+        *
+    from by_segment
     union all
-    select 'all' as segment_kind, * from overall
+    select
+        'all' as segment_kind,
+        *
+    from overall
 
 ),
 

@@ -42,12 +42,20 @@ shares as (
         values_by_window.value,
         values_by_window.reference_customers,
         values_by_window.current_customers,
-        case when window_sizes.reference_customers > 0
-            then cast(values_by_window.reference_customers as double) / window_sizes.reference_customers
-            else 0 end as reference_share,
-        case when window_sizes.current_customers > 0
-            then cast(values_by_window.current_customers as double) / window_sizes.current_customers
-            else 0 end as current_share
+        case
+            when window_sizes.reference_customers > 0
+                then
+                    cast(values_by_window.reference_customers as double)
+                    / window_sizes.reference_customers
+            else 0
+        end as reference_share,
+        case
+            when window_sizes.current_customers > 0
+                then
+                    cast(values_by_window.current_customers as double)
+                    / window_sizes.current_customers
+            else 0
+        end as current_share
     from values_by_window
     cross join window_sizes
 
@@ -58,8 +66,8 @@ final as (
     select
         shares.*,
         round(
-            (greatest(current_share, 0.0001) - greatest(reference_share, 0.0001))
-            * ln(greatest(current_share, 0.0001) / greatest(reference_share, 0.0001)),
+            (greatest(shares.current_share, 0.0001) - greatest(shares.reference_share, 0.0001))
+            * ln(greatest(shares.current_share, 0.0001) / greatest(shares.reference_share, 0.0001)),
             6
         ) as contribution
     from shares

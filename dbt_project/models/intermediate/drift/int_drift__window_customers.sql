@@ -32,7 +32,8 @@ windowed as (
         case
             when cast(facts.first_paid_at as date) > {{ dbt.dateadd('day', -window_days, as_of) }}
                 then 'current'
-            when cast(facts.first_paid_at as date)
+            when
+                cast(facts.first_paid_at as date)
                 > {{ dbt.dateadd('day', -(window_days + reference_days), as_of) }}
                 then 'reference'
         end as drift_window

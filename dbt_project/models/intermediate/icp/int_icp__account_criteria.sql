@@ -22,10 +22,10 @@ attributes as (
 account_criteria as (
 
     select
+        criteria.*,
         attributes.account_id,
         attributes.text_value,
-        attributes.number_value,
-        criteria.*
+        attributes.number_value
     from attributes
     inner join criteria
         on attributes.attribute = criteria.attribute
@@ -34,11 +34,14 @@ account_criteria as (
 
 listed_matches as (
 
-    select account_criteria.account_id, account_criteria.criterion
+    select
+        account_criteria.account_id,
+        account_criteria.criterion
     from account_criteria
     inner join items
-        on account_criteria.criterion = items.criterion
-        and account_criteria.text_value = items.item
+        on
+            account_criteria.criterion = items.criterion
+            and account_criteria.text_value = items.item
     where account_criteria.operator in ('in', 'not_in')
 
 ),
@@ -54,7 +57,9 @@ tech_stack_tools as (
 
 tool_matches as (
 
-    select distinct tech_stack_tools.account_id, items.criterion
+    select distinct
+        tech_stack_tools.account_id,
+        items.criterion
     from tech_stack_tools
     inner join items
         on tech_stack_tools.item = items.item
@@ -64,9 +69,15 @@ tool_matches as (
 
 matches as (
 
-    select account_id, criterion from listed_matches
+    select
+        account_id,
+        criterion
+    from listed_matches
     union all
-    select account_id, criterion from tool_matches
+    select
+        account_id,
+        criterion
+    from tool_matches
 
 ),
 
@@ -86,15 +97,19 @@ evaluated as (
                 then case when matches.criterion is not null then 'match' else 'miss' end
             when account_criteria.operator = 'not_in'
                 then case when matches.criterion is null then 'match' else 'miss' end
-            when account_criteria.number_value >= coalesce(account_criteria.low_value, account_criteria.number_value)
-                and account_criteria.number_value <= coalesce(account_criteria.high_value, account_criteria.number_value)
+            when
+                account_criteria.number_value
+                >= coalesce(account_criteria.low_value, account_criteria.number_value)
+                and account_criteria.number_value
+                <= coalesce(account_criteria.high_value, account_criteria.number_value)
                 then 'match'
             else 'miss'
         end as outcome
     from account_criteria
     left join matches
-        on account_criteria.account_id = matches.account_id
-        and account_criteria.criterion = matches.criterion
+        on
+            account_criteria.account_id = matches.account_id
+            and account_criteria.criterion = matches.criterion
 
 )
 

@@ -13,12 +13,16 @@ with outcomes as (
 scored as (
 
     select
-        account_id,
-        icp_version,
+        outcomes.account_id,
+        outcomes.icp_version,
         round(
-            100.0 * sum(case when outcome = 'match' then weight else 0 end) / sum(weight), 1
+            100.0
+            * sum(case when outcomes.outcome = 'match' then outcomes.weight else 0 end)
+            / sum(outcomes.weight),
+            1
         ) as icp_fit_score,
-        sum(case when outcome <> 'unknown' then weight else 0 end) / sum(weight) as icp_fit_confidence,
+        sum(case when outcomes.outcome <> 'unknown' then outcomes.weight else 0 end)
+        / sum(outcomes.weight) as icp_fit_confidence,
         {{ icp.ordered_list_agg(
             "case when outcome = 'match' then criterion end", ['-weight', 'criterion']
         ) }} as icp_fit_reasons,
@@ -26,7 +30,7 @@ scored as (
             "case when outcome = 'miss' then criterion end", ['-weight', 'criterion']
         ) }} as icp_fit_gaps
     from outcomes
-    group by account_id, icp_version
+    group by outcomes.account_id, outcomes.icp_version
 
 ),
 
@@ -35,9 +39,9 @@ final as (
     select
         scored.*,
         case
-            when icp_fit_score >= {{ thresholds['A'] }} then 'A'
-            when icp_fit_score >= {{ thresholds['B'] }} then 'B'
-            when icp_fit_score >= {{ thresholds['C'] }} then 'C'
+            when scored.icp_fit_score >= {{ thresholds['A'] }} then 'A'
+            when scored.icp_fit_score >= {{ thresholds['B'] }} then 'B'
+            when scored.icp_fit_score >= {{ thresholds['C'] }} then 'C'
             else 'D'
         end as icp_tier
     from scored

@@ -3,7 +3,9 @@
 
 with unit_economics as (
 
-    select account_id, round(ltv_usd, 2) as ltv_usd
+    select
+        account_id,
+        round(ltv_usd, 2) as ltv_usd
     from {{ ref('int_accounts__unit_economics') }}
 
 ),
@@ -13,7 +15,7 @@ ranked as (
     select
         account_id,
         ltv_usd,
-        row_number() over (order by ltv_usd desc, account_id) as ltv_rank,
+        row_number() over (order by ltv_usd desc, account_id asc) as ltv_rank,
         count(*) over () as customers
     from unit_economics
 

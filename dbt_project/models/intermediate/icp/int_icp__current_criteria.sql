@@ -10,7 +10,9 @@ with criteria as (
 
 versions as (
 
-    select icp_version, max(effective_from) as effective_from
+    select
+        icp_version,
+        max(effective_from) as effective_from
     from criteria
     group by icp_version
 
@@ -18,7 +20,9 @@ versions as (
 
 current_version as (
 
-    select icp_version, effective_from
+    select
+        icp_version,
+        effective_from
     from versions
     where effective_from <= {{ icp.as_of_date() }}
     order by effective_from desc, icp_version desc

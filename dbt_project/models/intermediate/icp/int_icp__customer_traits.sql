@@ -22,19 +22,29 @@ tools as (
 traits as (
 
     {%- for attribute in attributes %}
-    select account_id, '{{ attribute }}' as attribute, {{ attribute }} as value
+    select
+        account_id,
+        '{{ attribute }}' as attribute,
+        {{ attribute }} as value
     from customers
     where {{ attribute }} is not null
     union all
     {%- endfor %}
-    select account_id, 'tech_stack' as attribute, item as value
+    select
+        account_id,
+        'tech_stack' as attribute,
+        item as value
     from tools
 
 ),
 
 final as (
 
-    select distinct account_id, attribute, value, lower(value) as value_key
+    select distinct
+        account_id,
+        attribute,
+        value,
+        lower(value) as value_key
     from traits
 
 )

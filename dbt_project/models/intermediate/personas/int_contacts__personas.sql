@@ -7,7 +7,10 @@
 
 with contacts as (
 
-    select contact_id, account_id, job_title
+    select
+        contact_id,
+        account_id,
+        job_title
     from {{ ref('stg_crm__contacts') }}
 
 ),

@@ -9,8 +9,8 @@ final as (
     select
         month,
         channel,
-        round(marketing_spend_usd, 2) as marketing_spend_usd,
         new_customers,
+        round(marketing_spend_usd, 2) as marketing_spend_usd,
         round(channel_cac_usd, 2) as channel_cac_usd,
         round(sales_cac_usd, 2) as sales_cac_usd
     from channel_months

@@ -7,8 +7,10 @@ with counts as (
     {%- for source_name, table_name, table in icp.raw_tables() %}
     select
         '{{ table }}' as source_table,
-        (select count(*) from {{ source(source_name, table_name) }}) as rows_read,
-        (select count(*) from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}) as rows_accepted
+        (select count(*) as n from {{ source(source_name, table_name) }}) as rows_read,
+        (
+            select count(*) as n from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}
+        ) as rows_accepted
     {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 
@@ -22,7 +24,10 @@ rejected as (
 
 by_reason as (
 
-    select source_table, reason_code, count(*) as rows_rejected
+    select
+        source_table,
+        reason_code,
+        count(*) as rows_rejected
     from rejected
     group by source_table, reason_code
 
@@ -31,14 +36,14 @@ by_reason as (
 rejected_totals as (
 
     select
-        source_table,
+        by_reason.source_table,
         sum(rows_rejected) as rows_rejected,
         {{ icp.ordered_list_agg(
             dbt.concat(['reason_code', "': '", 'cast(rows_rejected as ' ~ dbt.type_string() ~ ')']),
             ['-rows_rejected', 'reason_code']
         ) }} as rejected_by_reason
     from by_reason
-    group by source_table
+    group by by_reason.source_table
 
 ),
 
@@ -49,10 +54,11 @@ final as (
         counts.rows_read,
         counts.rows_accepted,
         cast(coalesce(rejected_totals.rows_rejected, 0) as bigint) as rows_rejected,
-        case when counts.rows_read > 0
-            then cast(coalesce(rejected_totals.rows_rejected, 0) as double) / counts.rows_read
-        end as rejected_share,
-        rejected_totals.rejected_by_reason
+        rejected_totals.rejected_by_reason,
+        case
+            when counts.rows_read > 0
+                then cast(coalesce(rejected_totals.rows_rejected, 0) as double) / counts.rows_read
+        end as rejected_share
     from counts
     left join rejected_totals
         on counts.source_table = rejected_totals.source_table

@@ -25,32 +25,53 @@ acquiring_months as (
 
 unattributed_marketing as (
 
-    select spend.month, spend.channel, spend.kind, spend.amount_usd
+    select
+        spend.month,
+        spend.channel,
+        spend.kind,
+        spend.amount_usd
     from spend
     inner join channel_months
-        on spend.month = channel_months.month
-        and spend.channel = channel_months.channel
-    where spend.kind = 'marketing'
+        on
+            spend.month = channel_months.month
+            and spend.channel = channel_months.channel
+    where
+        spend.kind = 'marketing'
         and channel_months.new_customers = 0
 
 ),
 
 unattributed_sales as (
 
-    select spend.month, spend.channel, spend.kind, spend.amount_usd
+    select
+        spend.month,
+        spend.channel,
+        spend.kind,
+        spend.amount_usd
     from spend
     left join acquiring_months
         on spend.month = acquiring_months.month
-    where spend.kind = 'sales'
+    where
+        spend.kind = 'sales'
         and acquiring_months.month is null
 
 ),
 
 final as (
 
-    select month, channel, kind, round(amount_usd, 2) as amount_usd from unattributed_marketing
+    select
+        month,
+        channel,
+        kind,
+        round(amount_usd, 2) as amount_usd
+    from unattributed_marketing
     union all
-    select month, channel, kind, round(amount_usd, 2) as amount_usd from unattributed_sales
+    select
+        month,
+        channel,
+        kind,
+        round(amount_usd, 2) as amount_usd
+    from unattributed_sales
 
 )
 

@@ -28,7 +28,9 @@ shares as (
 
 best_customers as (
 
-    select ranked.account_id, fit.icp_tier
+    select
+        ranked.account_id,
+        fit.icp_tier
     from {{ ref('int_icp__best_customers') }} as ranked
     left join {{ ref('int_icp__account_fit') }} as fit
         on ranked.account_id = fit.account_id
@@ -42,9 +44,9 @@ window_sizes as (
         count(case when drift_window = 'reference' then 1 end) as reference_customers,
         count(case when drift_window = 'current' then 1 end) as current_customers,
         100.0 * count(case when drift_window = 'reference' and icp_tier in ('A', 'B') then 1 end)
-            / nullif(count(case when drift_window = 'reference' then 1 end), 0) as reference_fit_pct,
+        / nullif(count(case when drift_window = 'reference' then 1 end), 0) as reference_fit_pct,
         100.0 * count(case when drift_window = 'current' and icp_tier in ('A', 'B') then 1 end)
-            / nullif(count(case when drift_window = 'current' then 1 end), 0) as current_fit_pct
+        / nullif(count(case when drift_window = 'current' then 1 end), 0) as current_fit_pct
     from windows
 
 ),
@@ -60,7 +62,9 @@ psi_signals as (
 
 psi_values as (
 
-    select signal, sum(contribution) as value
+    select
+        signal,
+        sum(contribution) as value
     from shares
     group by signal
 
@@ -74,7 +78,8 @@ psi as (
         cast(window_sizes.current_customers as double) as current_value,
         coalesce(psi_values.value, 0) as value,
         case
-            when window_sizes.reference_customers < {{ min_customers }}
+            when
+                window_sizes.reference_customers < {{ min_customers }}
                 or window_sizes.current_customers < {{ min_customers }}
                 then 'insufficient_data'
             when psi_values.value >= {{ var('drift_psi_alert') }} then 'alert'
@@ -96,7 +101,8 @@ fit_share as (
         current_fit_pct as current_value,
         current_fit_pct - reference_fit_pct as value,
         case
-            when reference_customers < {{ min_customers }} or current_customers < {{ min_customers }}
+            when
+                reference_customers < {{ min_customers }} or current_customers < {{ min_customers }}
                 then 'insufficient_data'
             when reference_fit_pct - current_fit_pct >= {{ var('drift_fit_share_alert_points') }}
                 then 'alert'
@@ -152,7 +158,8 @@ overall as (
         cast(null as double) as current_value,
         cast(null as double) as value,
         case max(case status
-                when 'alert' then 4 when 'warn' then 3 when 'insufficient_data' then 2 else 1 end)
+            when 'alert' then 4 when 'warn' then 3 when 'insufficient_data' then 2 else 1
+        end)
             when 4 then 'alert' when 3 then 'warn' when 2 then 'insufficient_data' else 'ok'
         end as status
     from signals

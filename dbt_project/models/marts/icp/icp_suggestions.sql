@@ -61,9 +61,13 @@ observed as (
 
 listed_in_icp as (
 
-    select attribute, item as value_key, min(item_text) as value
+    select
+        attribute,
+        item as value_key,
+        min(item_text) as value
     from items
-    where operator in ('in', 'contains_any')
+    where
+        operator in ('in', 'contains_any')
         and attribute in ('industry', 'region', 'business_model', 'funding_stage', 'tech_stack')
     group by attribute, item
 
@@ -77,12 +81,13 @@ bands_in_icp as (
         bands.employee_band as value
     from bands
     inner join criteria
-        on criteria.attribute = 'employee_count'
-        and bands.min_employees >= coalesce(criteria.low_value, bands.min_employees)
-        and (
-            criteria.high_value is null
-            or (bands.max_employees is not null and bands.max_employees <= criteria.high_value)
-        )
+        on
+            criteria.attribute = 'employee_count'
+            and bands.min_employees >= coalesce(criteria.low_value, bands.min_employees)
+            and (
+                criteria.high_value is null
+                or (bands.max_employees is not null and bands.max_employees <= criteria.high_value)
+            )
 
 ),
 
@@ -104,8 +109,9 @@ all_values as (
         in_icp.value_key is not null as in_current_icp
     from observed
     full outer join in_icp
-        on observed.attribute = in_icp.attribute
-        and observed.value_key = in_icp.value_key
+        on
+            observed.attribute = in_icp.attribute
+            and observed.value_key = in_icp.value_key
 
 ),
 
@@ -113,10 +119,14 @@ measured as (
 
     select
         all_values.*,
-        case when totals.best_customers > 0
-            then cast(all_values.support as double) / totals.best_customers end as share_best,
-        case when totals.customers > 0
-            then cast(all_values.customers_with_value as double) / totals.customers end as share_all
+        case
+            when totals.best_customers > 0
+                then cast(all_values.support as double) / totals.best_customers
+        end as share_best,
+        case
+            when totals.customers > 0
+                then cast(all_values.customers_with_value as double) / totals.customers
+        end as share_all
     from all_values
     cross join totals
 
@@ -129,15 +139,16 @@ final as (
         value,
         support,
         customers_with_value,
+        in_current_icp,
         round(share_best, 4) as share_best,
         round(share_all, 4) as share_all,
         round(case when share_all > 0 then share_best / share_all end, 4) as lift,
-        in_current_icp,
         case
-            when share_all > 0
+            when
+                share_all > 0
                 and share_best / share_all >= {{ var('discovery_min_lift') }}
                 and support >= {{ var('discovery_min_support') }}
-            then case when in_current_icp then 'confirmed' else 'suggested' end
+                then case when in_current_icp then 'confirmed' else 'suggested' end
             when in_current_icp then 'stale'
         end as status
     from measured

@@ -13,8 +13,8 @@ accepted as (
         issued_at,
         status,
         amount,
-        coalesce(amount_refunded, 0) as amount_refunded,
-        currency
+        currency,
+        coalesce(amount_refunded, 0) as amount_refunded
     from base
     where _rejection_reason is null
 

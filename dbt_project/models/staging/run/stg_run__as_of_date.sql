@@ -54,10 +54,14 @@ spend as (
 events as (
 
     select event_at from invoices
-    union all select event_at from subscription_starts
-    union all select event_at from subscription_cancels
-    union all select event_at from opportunity_closes
-    union all select event_at from spend
+    union all
+    select event_at from subscription_starts
+    union all
+    select event_at from subscription_cancels
+    union all
+    select event_at from opportunity_closes
+    union all
+    select event_at from spend
 
 ),
 

@@ -1,0 +1,243 @@
+"""The pure functions, one behaviour each: settings and argument parsing, the dbt arguments, the
+sensor's cursor, the drift checks' verdicts, the text a person reads. No build, no warehouse: this
+module is the fast layer `make check` runs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration import cli
+from orchestration.config import Settings, SettingsError, parse_as_of, parse_dbt_vars
+from orchestration.defs.drift.alerts import drift_alert_payload
+from orchestration.defs.drift.checks import FAMILIES, family_result
+from orchestration.defs.freshness import is_mart
+from orchestration.defs.ingest.observations import DataDirState, Fingerprint
+from orchestration.defs.ingest.sensors import changed_tables, decode_cursor, encode_cursor, problems
+from orchestration.defs.transform.assets import RefreshConfig, dbt_build_args
+from orchestration.engines import engine_for
+from orchestration.engines.duckdb import DuckDBWarehouse
+from orchestration.engines.spark import SparkWarehouse, profile_settings
+from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
+from orchestration.reporting import Table, sparkline
+
+pytestmark = pytest.mark.unit
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+def test_settings_from_an_empty_environment_are_the_documented_defaults() -> None:
+    assert Settings.from_env({}) == Settings()
+    assert Settings().data_dir == DEFAULT_DATA_DIR
+    assert Settings().warehouse == DEFAULT_WAREHOUSE
+    assert (Settings().refresh_cron, Settings().log_level) == ("0 6 * * *", "WARNING")
+
+
+def test_settings_read_every_variable(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "ICP_DATA_DIR": str(tmp_path / "in"),
+            "ICP_WAREHOUSE": str(tmp_path / "w.duckdb"),
+            "ICP_EXPORT_PARQUET_DIR": str(tmp_path / "pq"),
+            "ICP_DBT_TARGET": "spark",
+            "ICP_REFRESH_CRON": "0 1 * * *",
+            "ICP_REFRESH_TIMEZONE": "Europe/Berlin",
+            "ICP_ALERT_WEBHOOK_URL": "http://127.0.0.1:9/hook",
+            "ICP_LOG_LEVEL": "INFO",
+            "DAGSTER_HOME": str(tmp_path / "home"),
+        }
+    )
+    assert settings == Settings(
+        data_dir=tmp_path / "in",
+        warehouse=tmp_path / "w.duckdb",
+        export_parquet_dir=tmp_path / "pq",
+        dbt_target="spark",
+        refresh_cron="0 1 * * *",
+        refresh_timezone="Europe/Berlin",
+        alert_webhook_url="http://127.0.0.1:9/hook",
+        log_level="INFO",
+        dagster_home=tmp_path / "home",
+    )
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(SettingsError, match="postgres"):
+        Settings.from_env({"ICP_DBT_TARGET": "postgres"})
+
+
+def test_dbt_vars_accept_numbers_only() -> None:
+    assert parse_dbt_vars(["gross_margin=0.75", "drift_min_customers=12"]) == {
+        "gross_margin": 0.75,
+        "drift_min_customers": 12.0,
+    }
+    for bad in ("gross_margin=nan", "gross_margin=abc", "drift_attributes=1", "as_of_date=1"):
+        with pytest.raises(SettingsError):
+            parse_dbt_vars([bad])
+
+
+def test_as_of_must_be_a_calendar_date() -> None:
+    assert parse_as_of(" 2024-06-30 ") == "2024-06-30"
+    assert parse_as_of("") is None
+    for bad in ("2024-02-30", "30/06/2024", "2024-6-30"):
+        with pytest.raises(SettingsError):
+            parse_as_of(bad)
+
+
+def test_cli_arguments_override_the_environment_settings(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    args = cli.build_parser().parse_args(
+        ["refresh", "--data-dir", str(data), "--warehouse", str(tmp_path / "out" / "w.duckdb")]
+        + ["--var", "gross_margin=0.7", "--export-parquet", str(tmp_path / "pq")]
+    )
+    options = cli.refresh_options(args)
+    assert options.settings.data_dir == data
+    assert options.settings.warehouse == tmp_path / "out" / "w.duckdb"
+    assert options.settings.export_parquet_dir == tmp_path / "pq"
+    assert options.dbt_vars == {"gross_margin": 0.7}
+
+
+def test_backfill_dates_step_by_calendar_month() -> None:
+    assert cli.as_of_dates(date(2024, 1, 31), date(2024, 4, 30), "month") == [
+        date(2024, 1, 31),
+        date(2024, 2, 29),
+        date(2024, 3, 31),
+        date(2024, 4, 30),
+    ]
+    assert cli.as_of_dates(date(2024, 1, 1), date(2024, 1, 15), "week") == [
+        date(2024, 1, 1),
+        date(2024, 1, 8),
+        date(2024, 1, 15),
+    ]
+
+
+# -- the dbt step and the engines ------------------------------------------------------------------
+
+
+def test_dbt_build_args_carry_the_engine_and_run_vars() -> None:
+    config = RefreshConfig(as_of_date="2024-06-30", dbt_vars={"gross_margin": 0.7, "x_days": 90.0})
+    args = dbt_build_args(config, {"icp_duckdb_path": "/w/.icp-build/w.duckdb"})
+    assert args[:2] == ["build", "--vars"]
+    assert json.loads(args[2]) == {
+        "as_of_date": "2024-06-30",
+        "gross_margin": 0.7,
+        "icp_duckdb_path": "/w/.icp-build/w.duckdb",
+        "x_days": 90,
+    }
+
+
+def test_each_engine_builds_where_its_profile_is_told(tmp_path: Path) -> None:
+    duck = engine_for("duckdb", tmp_path / "w.duckdb")
+    spark = engine_for("spark", tmp_path / "lake")
+    assert isinstance(duck, DuckDBWarehouse) and isinstance(spark, SparkWarehouse)
+    assert duck.dbt_vars() == {"icp_duckdb_path": str(tmp_path / ".icp-build" / "w.duckdb")}
+    assert spark.dbt_vars() == {"icp_spark_warehouse": str(tmp_path / "lake")}
+    assert duck.lock_path != spark.lock_path
+
+
+def test_spark_profile_follows_the_warehouse_and_the_environment(tmp_path: Path) -> None:
+    settings = profile_settings(tmp_path, {"ICP_SPARK_SHUFFLE_PARTITIONS": "7"})
+    assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/spark-warehouse"
+    assert (
+        f"databaseName={tmp_path}/metastore_db;"
+        in (settings["spark.hadoop.javax.jdo.option.ConnectionURL"])
+    )
+    assert settings["spark.sql.shuffle.partitions"] == "7"
+    assert settings["spark.master"] == "local[*]"
+
+
+# -- the sensor's cursor -------------------------------------------------------------------------
+
+
+def test_cursor_round_trips_and_a_bad_one_reads_as_none() -> None:
+    files = {"fx_rates": Fingerprint("fx_rates.csv", 10, 123)}
+    assert decode_cursor(encode_cursor(files)) == files
+    for bad in (None, "", "not json", '{"version": 99, "files": {}}', '{"files": 1}'):
+        assert decode_cursor(bad) is None
+
+
+def test_changed_tables_and_problems() -> None:
+    old = {"a": Fingerprint("a.csv", 1, 1), "b": Fingerprint("b.csv", 1, 1)}
+    new = {"a": Fingerprint("a.csv", 1, 1), "b": Fingerprint("b.csv", 2, 1)}
+    assert changed_tables(old, new) == ["b"]
+    assert changed_tables(None, new) == ["a", "b"]
+    state = DataDirState(
+        files=new, missing=["c.csv (or .parquet)"], ambiguous=["d.csv and d.parquet"]
+    )
+    assert problems(state) == (
+        "missing: c.csv (or .parquet); two files for one table (keep one): d.csv and d.parquet"
+    )
+    assert problems(DataDirState(files=new, missing=[], ambiguous=[])) is None
+
+
+# -- drift verdicts and alerts -------------------------------------------------------------------
+
+THRESHOLDS = {
+    "drift_psi_warn": 0.1,
+    "drift_psi_alert": 0.25,
+    "drift_fit_share_warn_points": 10,
+    "drift_fit_share_alert_points": 20,
+    "drift_alignment_warn_pct": 50,
+    "drift_alignment_alert_pct": 30,
+}
+
+
+def signal(name: str, status: str) -> dict:
+    return {"signal": name, "status": status, "value": 0.3}
+
+
+def test_the_worst_signal_decides_a_family() -> None:
+    psi = FAMILIES["drift_psi_distributions"]
+    signals = {name: signal(name, "ok") for name in psi}
+    assert family_result("drift_psi_distributions", signals, THRESHOLDS).passed
+    signals[psi[0]] = signal(psi[0], "warn")
+    signals[psi[1]] = signal(psi[1], "alert")
+    result = family_result("drift_psi_distributions", signals, THRESHOLDS)
+    assert not result.passed
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    assert result.metadata["status"].value == "alert"
+
+
+def test_too_little_data_never_passes() -> None:
+    signals = {"fit_share": signal("fit_share", "insufficient_data")}
+    result = family_result("drift_fit_share", signals, THRESHOLDS)
+    assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
+    assert "insufficient data" in result.description
+
+
+def test_alert_payload_names_the_alerting_signals() -> None:
+    payload = drift_alert_payload(
+        "2024-06-30",
+        [signal("psi_industry", "alert"), signal("fit_share", "ok")],
+        ["industry Retail: 10% -> 30%"],
+        "/w.duckdb",
+    )
+    assert payload["event"] == "icp_drift_alert"
+    assert "psi_industry" in payload["text"] and "fit_share" not in payload["text"]
+
+
+# -- what a person reads -------------------------------------------------------------------------
+
+
+def test_tables_print_as_markdown_and_text() -> None:
+    table = Table(("tier", "ltv"), [("A", 1234.5), (None, 2.0)])
+    assert table.markdown() == "| tier | ltv |\n|---|---|\n| A | 1,234.50 |\n| - | 2.00 |"
+    lines = [line.rstrip() for line in table.text(indent="").splitlines()]
+    assert lines == ["tier  ltv", "A     1,234.50", "-     2.00"]
+
+
+def test_sparkline_spans_low_to_high() -> None:
+    assert sparkline([]) == ""
+    assert sparkline([0.0, 0.5, 1.0]) == "▁▄█"
+    assert sparkline([2.0, 2.0]) == "▁▁"
+
+
+def test_only_marts_get_freshness() -> None:
+    assert is_mart(dg.AssetKey(["marts", "dim_accounts"]))
+    assert not is_mart(dg.AssetKey(["raw", "crm_accounts"]))
+    assert not is_mart(dg.AssetKey("marts"))
