@@ -113,18 +113,6 @@ def test_marts_are_parquet_under_the_warehouse(spark_warehouse: Path) -> None:
     assert not (Path.cwd() / "spark-warehouse").exists()
 
 
-def test_profile_settings_follow_the_warehouse(tmp_path: Path) -> None:
-    settings = spark.profile_settings(tmp_path, {"ICP_SPARK_SHUFFLE_PARTITIONS": "7"})
-    assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/spark-warehouse"
-    assert (
-        f"databaseName={tmp_path}/metastore_db;"
-        in settings["spark.hadoop.javax.jdo.option.ConnectionURL"]
-    )
-    assert settings["spark.sql.session.timeZone"] == "UTC"
-    assert settings["spark.sql.shuffle.partitions"] == "7"
-    assert settings["spark.master"] == "local[*]"
-
-
 # Values the engine-specific macros must read alike: (label, text). ISO shapes with and without a
 # zone; what one engine alone would read (`2024`, `24:00`, zone names, `1_000`, `12.5` as a whole
 # number); regex escapes (`\.`, `\|`, `\p{L}`, a group in the replacement). No backslash in the

@@ -14,13 +14,15 @@
 {%- endmacro %}
 
 {#- dbt-spark writes a table at `<location_root>/<table>`. A model's own location_root wins; else
-    the root is `<ICP_SPARK_WAREHOUSE>/<schema>`, so the marts land at `<warehouse>/marts/<table>/`
-    whatever the metastore's warehouse directory. Without ICP_SPARK_WAREHOUSE tables are managed
+    the root is `<warehouse>/<schema>`, so the marts land at `<warehouse>/marts/<table>/` whatever
+    the metastore's warehouse directory. The warehouse is the var `icp_spark_warehouse` (what a
+    refresh passes), else ICP_SPARK_WAREHOUSE (a plain dbt run); without either, tables are managed
     (the metastore decides where they live), as on a shared cluster. -#}
 {% macro spark__location_clause() %}
   {%- set location_root = config.get('location_root', validator=validation.any[basestring]) -%}
-  {%- if location_root is none and env_var('ICP_SPARK_WAREHOUSE', '') != '' -%}
-    {%- set location_root = env_var('ICP_SPARK_WAREHOUSE').rstrip('/') ~ '/' ~ model['schema'] -%}
+  {%- set warehouse = var('icp_spark_warehouse', env_var('ICP_SPARK_WAREHOUSE', '')) -%}
+  {%- if location_root is none and warehouse != '' -%}
+    {%- set location_root = warehouse.rstrip('/') ~ '/' ~ model['schema'] -%}
   {%- endif -%}
   {%- if location_root is not none %}
     location {{ icp.spark_literal(location_root ~ '/' ~ model['alias']) }}
