@@ -2,8 +2,6 @@
     decimal), confidence (share of weight that could be evaluated), tier, and the matched (reasons)
     and missed (gaps) criteria, highest weight first. Accounts are all scored, prospects included. -#}
 
-{%- set thresholds = var('icp_tier_thresholds') -%}
-
 with outcomes as (
 
     select * from {{ ref('int_icp__account_criteria') }}
@@ -15,9 +13,7 @@ scored as (
     select
         account_id,
         icp_version,
-        round(
-            100.0 * sum(case when outcome = 'match' then weight else 0 end) / sum(weight), 1
-        ) as icp_fit_score,
+        {{ icp.fit_score('outcome', 'weight') }} as icp_fit_score,
         sum(case when outcome <> 'unknown' then weight else 0 end) / sum(weight) as icp_fit_confidence,
         {{ icp.ordered_list_agg(
             "case when outcome = 'match' then criterion end", ['-weight', 'criterion']
@@ -34,12 +30,7 @@ final as (
 
     select
         scored.*,
-        case
-            when icp_fit_score >= {{ thresholds['A'] }} then 'A'
-            when icp_fit_score >= {{ thresholds['B'] }} then 'B'
-            when icp_fit_score >= {{ thresholds['C'] }} then 'C'
-            else 'D'
-        end as icp_tier
+        {{ icp.fit_tier('icp_fit_score') }} as icp_tier
     from scored
 
 )

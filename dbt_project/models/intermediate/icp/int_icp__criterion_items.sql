@@ -10,7 +10,7 @@ with listing_criteria as (
 
 items as (
 
-    {{ icp.split_to_rows('listing_criteria', ['criterion', 'attribute', 'operator'], 'value', '|') }}
+    {{ icp.split_to_rows('listing_criteria', ['version_key', 'criterion', 'attribute', 'operator'], 'value', '|') }}
 
 )
 
