@@ -4,6 +4,7 @@
                 [--target duckdb|spark] [--fail-on-drift]
     icp backfill-drift --from YYYY-MM-DD --to YYYY-MM-DD [--every month|week] [same options]
     icp generate --accounts N --out DIR [--format csv|parquet] [--seed N] [--no-drift] [--dirty]
+    icp propose [--warehouse PATH] [--out FILE]
 
 Exit codes: 0 success; 1 the build or a blocking check failed; 2 bad input (a missing, unreadable
 or incomplete file, or an invalid option); 3 drift alert with --fail-on-drift.
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import backtest
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 from orchestration.raw_files import RawInputError
 from orchestration.settings import (
@@ -152,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--no-drift", action="store_true", help="a stationary customer mix")
     generate.add_argument("--dirty", action="store_true", help="add a handful of bad rows")
+    backtest.add_propose_parser(commands)
     return parser
 
 
@@ -242,6 +245,7 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
     print(summaries.tier_mix(conn).text())
     print("\nICP discovery, top suggestions (marts.icp_suggestions):")
     print(summaries.top_suggestions(conn).text())
+    backtest.print_summary(conn)
     drift = summaries.latest_drift(conn)
     overall = next((row[1] for row in drift.rows if row[0] == "overall"), "none")
     print(f"\nICP drift (marts.icp_drift): overall {overall}")
@@ -377,7 +381,12 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"refresh": refresh, "backfill-drift": backfill_drift, "generate": generate}
+COMMANDS = {
+    "refresh": refresh,
+    "backfill-drift": backfill_drift,
+    "generate": generate,
+    "propose": backtest.propose,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -609,6 +609,17 @@ TLDS = ("com", "io", "co", "ai", "net", "app")
 TLD_MIX = np.array([0.62, 0.18, 0.07, 0.05, 0.05, 0.03])
 
 
+# A current ICP aimed at the customers who pay least and churn fastest (small Retail and
+# Healthcare companies on consumer models and marketing tools): the written ICP of a company whose
+# slide deck is out of date, for CompanySpec(misaimed_icp=True).
+MISAIMED_ICP = (
+    ("target_industry", "industry", "in", "Retail|Healthcare", 3),
+    ("small_team", "employee_count", "lte", "50", 2),
+    ("consumer_model", "business_model", "in", "b2c|marketplace", 2),
+    ("marketing_stack", "tech_stack", "contains_any", "shopify|hubspot", 1.5),
+    ("early_stage", "funding_stage", "in", "bootstrapped|seed", 1),
+)
+
 # ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
@@ -631,6 +642,9 @@ class CompanySpec:
     drift: bool = True
     dirty: bool = False
     invoices_per_customer: int | None = None
+    # The current ICP version aims at the wrong customers (MISAIMED_ICP): what the back-test
+    # must catch and the proposal must beat.
+    misaimed_icp: bool = False
 
 
 def generate(spec: CompanySpec) -> dict[str, pd.DataFrame]:
@@ -1686,6 +1700,8 @@ class _Company:
             ("revenue_floor", "annual_revenue_usd", "gte", "5000000", 1),
             ("serviceable_region", "region", "not_in", "LATAM", 1),
         ]
+        if self.spec.misaimed_icp:
+            current = list(MISAIMED_ICP)
         records = [(version(old_date), old_date, *row) for row in rows]
         records += [(version(new_date), new_date, *row) for row in current]
         effective = np.array([r[1] for r in records], dtype=np.int64)

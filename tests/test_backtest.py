@@ -56,6 +56,8 @@ CUSTOMERS = {
     "C09": ("Software", 100, "snowflake", "content", "2024-04-01", 700, None),
     "C10": ("Retail", 20, "shopify", "content", "2023-09-01", 120, None),
 }
+# C03 was billed a prorated first month: 50 paid so far, on an MRR of 950.
+PAID_SO_FAR = {"C03": 50}
 PROSPECTS = {"P1": ("Fintech", 100, "snowflake"), "P2": ("Retail", 20, "shopify")}
 CRITERIA = [
     ["v1", "2023-01-01", "retail", "industry", "in", "Retail", 1],
@@ -143,7 +145,7 @@ def backtest_company(data: Path, criteria: list[list[object]] = CRITERIA) -> Non
             "currency",
         ],
         [
-            [f"I{a}", f"B{a}", f"S{a}", first, "paid", amount, "", "USD"]
+            [f"I{a}", f"B{a}", f"S{a}", first, "paid", PAID_SO_FAR.get(a, amount), "", "USD"]
             for a, (_, _, _, _, first, amount, _) in CUSTOMERS.items()
         ],
     )
@@ -278,12 +280,16 @@ def test_proposed_version_from_the_suggestions(backtest_warehouse: Path) -> None
 def test_trust_signals(backtest_warehouse: Path) -> None:
     signals = rows_by_key(
         backtest_warehouse,
-        "select signal || coalesce(':' || attribute || '=' || value, ''), customers, of_customers "
-        "from intermediate.int_icp__trust_signals",
+        "select signal || coalesce(':' || attribute || '=' || value, ''), customers, of_customers, "
+        "realised_lift, is_warning from intermediate.int_icp__trust_signals",
     )
     # 7 active customers, all on the capped lifetime; 3 churned in the window.
-    assert signals["lifetime_cap"] == (7, 10)
-    assert signals["churn_observed"] == (3, 10)
-    # Every suggestion's best customers (C01, C03) are active: their LTV is capped.
-    assert signals["capped_suggestion:industry=Fintech"] == (2, 2)
-    assert signals["capped_suggestion:tech_stack=dbt"] == (1, 1)
+    assert signals["lifetime_cap"] == (7, 10, None, True)
+    assert signals["churn_observed"] == (3, 10, None, False)
+    # Ranked by revenue paid so far the best are C01 (1000) and C02 (900), not C03 (50): Fintech
+    # and snowflake hold (1.0 / 0.3 = 3.3333), but dbt and the 201-500 band, C03's alone, rest on
+    # its capped lifetime.
+    assert signals["capped_suggestion:industry=Fintech"] == (2, 2, 3.3333, False)
+    assert signals["capped_suggestion:tech_stack=snowflake"] == (1, 1, 3.3333, False)
+    assert signals["capped_suggestion:tech_stack=dbt"] == (1, 1, 0.0, True)
+    assert signals["capped_suggestion:employee_band=201-500"] == (1, 1, 0.0, True)

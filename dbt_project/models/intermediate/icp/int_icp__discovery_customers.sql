@@ -1,7 +1,9 @@
 {#- The customer populations ICP discovery learns from, each ranked by LTV with its own best
     customers (the first ceil(best_customer_share x customers), ties by account_id):
     `all` (every customer: marts.icp_suggestions and the proposed version) and `training` (the
-    customers acquired before the holdout: the proposal whose holdout_auc is reported). -#}
+    customers acquired before the holdout: the proposal whose holdout_auc is reported) and
+    `realised` (every customer ranked by revenue paid so far instead of LTV: the trust check of
+    suggestions whose LTV rests on the lifetime cap). -#}
 
 with best_customers as (
 
@@ -15,11 +17,32 @@ accounts as (
 
 ),
 
+facts as (
+
+    select * from {{ ref('int_accounts__customer_facts') }}
+
+),
+
 training as (
 
     select account_id, ltv_usd
     from accounts
     where is_training
+
+),
+
+realised_ranked as (
+
+    select
+        best_customers.account_id,
+        best_customers.ltv_usd,
+        row_number() over (
+            order by round(facts.lifetime_revenue_usd, 2) desc, best_customers.account_id
+        ) as revenue_rank,
+        count(*) over () as customers
+    from best_customers
+    inner join facts
+        on best_customers.account_id = facts.account_id
 
 ),
 
@@ -45,6 +68,13 @@ final as (
         ltv_usd,
         ltv_rank <= ceil({{ var('best_customer_share') }} * customers) as is_best_customer
     from training_ranked
+    union all
+    select
+        'realised' as population,
+        account_id,
+        ltv_usd,
+        revenue_rank <= ceil({{ var('best_customer_share') }} * customers) as is_best_customer
+    from realised_ranked
 
 )
 

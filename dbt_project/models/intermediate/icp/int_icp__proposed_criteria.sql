@@ -11,7 +11,7 @@
 with lifts as (
 
     select * from {{ ref('int_icp__value_lifts') }}
-    where is_suggested
+    where is_suggested and population in ('all', 'training')
 
 ),
 
