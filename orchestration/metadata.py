@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from orchestration import summaries
+from orchestration import backtest_checks, summaries
 from orchestration.project import dbt_project
 from orchestration.warehouse import Building
 
@@ -67,6 +67,7 @@ ENRICHERS: dict[str, Enricher] = {
     "dim_accounts": dim_accounts_metadata,
     "icp_suggestions": icp_suggestions_metadata,
     "icp_drift": icp_drift_metadata,
+    "icp_backtest": backtest_checks.icp_backtest_metadata,
 }
 
 

@@ -28,16 +28,17 @@ def materialize_refresh(
     as_of: str | None = None,
     dbt_vars: dict[str, float] | None = None,
     raise_on_error: bool = True,
+    extra_checks: tuple = (),
 ) -> dg.ExecuteInProcessResult:
     """The whole asset graph, in process, on one input directory and warehouse (a file, or a
-    directory on the spark target, ICP_DBT_TARGET)."""
+    directory on the spark target, ICP_DBT_TARGET), with the drift checks and `extra_checks`."""
     resources = build_resources()
     resources["warehouse"] = WarehouseResource(
         data_dir=str(data_dir), path=str(warehouse), target=resources["warehouse"].target
     )
     config = {"as_of_date": as_of, "dbt_vars": dbt_vars or {}}
     return dg.materialize(
-        [raw_tables, icp_models, icp_warehouse, icp_drift_checks],
+        [raw_tables, icp_models, icp_warehouse, icp_drift_checks, *extra_checks],
         resources=resources,
         run_config={"ops": {"icp_models": {"config": config}}},
         raise_on_error=raise_on_error,

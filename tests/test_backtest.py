@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.backtest import VersionFigures
+from orchestration.backtest_checks import revisit_result
 from tests.conftest import materialize_refresh, query, rows_by_key
 from tests.test_discovery import write_table
 
@@ -293,3 +295,21 @@ def test_trust_signals(backtest_warehouse: Path) -> None:
     assert signals["capped_suggestion:tech_stack=snowflake"] == (1, 1, 3.3333, False)
     assert signals["capped_suggestion:tech_stack=dbt"] == (1, 1, 0.0, True)
     assert signals["capped_suggestion:employee_band=201-500"] == (1, 1, 0.0, True)
+
+
+def figures(auc: float | None, status: str = "current") -> VersionFigures:
+    return VersionFigures("v", status, 3, auc, None, 1, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("current", "proposed", "passed"),
+    [
+        (0.70, 0.80, True),  # good enough, and the proposal gains 0.10 only
+        (0.59, 0.60, False),  # below icp_revisit_min_auc
+        (0.70, 0.86, False),  # the proposal beats it by 0.16
+        (None, 0.80, False),  # nothing to rank: never a pass
+    ],
+)
+def test_revisit_rule(current: float | None, proposed: float, passed: bool) -> None:
+    result = revisit_result(figures(current), figures(proposed, "proposed"), 0.6, 0.15)
+    assert result.passed is passed

@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from orchestration import cli
+from orchestration.backtest_checks import BACKTEST_ASSET, icp_revisit
 from orchestration.generator import CompanySpec, generate_arrow, write
 from tests.conftest import materialize_refresh, query, rows_by_key
 
@@ -22,12 +24,18 @@ SPEC = CompanySpec(accounts=1000, seed=7, drift=False, misaimed_icp=True)
 
 
 @pytest.fixture(scope="module")
-def misaimed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dg.ExecuteInProcessResult]:
     root = tmp_path_factory.mktemp("misaimed")
     write(generate_arrow(SPEC), root / "data")
     warehouse = root / "icp.duckdb"
-    assert materialize_refresh(root / "data", warehouse).success
-    return root, warehouse
+    result = materialize_refresh(root / "data", warehouse, extra_checks=(icp_revisit,))
+    assert result.success
+    return root, warehouse, result
+
+
+@pytest.fixture(scope="module")
+def misaimed(built: tuple[Path, Path, dg.ExecuteInProcessResult]) -> tuple[Path, Path]:
+    return built[0], built[1]
 
 
 def versions(warehouse: Path) -> dict:
@@ -91,3 +99,30 @@ def test_proposal_appended_becomes_the_current_version(
         "where customer_status <> 'prospect' group by all",
     )
     assert tiers[True] > 1.5 * tiers[False]
+
+
+def test_dagster_plots_the_backtest_and_warns_to_revisit(
+    built: tuple[Path, Path, dg.ExecuteInProcessResult],
+) -> None:
+    _, warehouse, result = built
+    found = versions(warehouse)
+    [materialization] = [
+        event.materialization
+        for event in result.get_asset_materialization_events()
+        if event.materialization.asset_key == BACKTEST_ASSET
+    ]
+    metadata = materialization.metadata
+    for status in ("current", "proposed"):
+        _, auc, holdout_auc, tier_a_lift = found[status]
+        assert metadata[f"{status}_auc"] == dg.MetadataValue.float(auc)
+        assert metadata[f"{status}_holdout_auc"] == dg.MetadataValue.float(holdout_auc)
+        assert metadata[f"{status}_tier_a_ltv_lift"] == dg.MetadataValue.float(tier_a_lift)
+    [evaluation] = [
+        event.event_specific_data
+        for event in result.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+        and event.event_specific_data.check_name == "icp_revisit"
+    ]
+    assert not evaluation.passed
+    assert evaluation.severity == dg.AssetCheckSeverity.WARN
+    assert "auc" in evaluation.description and "time to revisit" in evaluation.description
