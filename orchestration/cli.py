@@ -5,6 +5,7 @@
     icp backfill-drift --from YYYY-MM-DD --to YYYY-MM-DD [--every month|week] [same options]
     icp generate --accounts N --out DIR [--format csv|parquet] [--seed N] [--no-drift] [--dirty]
     icp propose [--warehouse PATH] [--out FILE]
+    icp report [--warehouse PATH] [--out FILE.html]
 
 Exit codes: 0 success; 1 the build or a blocking check failed; 2 bad input (a missing, unreadable
 or incomplete file, or an invalid option); 3 drift alert with --fail-on-drift.
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration import backtest
+from orchestration import backtest, report
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 from orchestration.raw_files import RawInputError
 from orchestration.settings import (
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--no-drift", action="store_true", help="a stationary customer mix")
     generate.add_argument("--dirty", action="store_true", help="add a handful of bad rows")
     backtest.add_propose_parser(commands)
+    report.add_report_parser(commands)
     return parser
 
 
@@ -386,6 +388,7 @@ COMMANDS = {
     "backfill-drift": backfill_drift,
     "generate": generate,
     "propose": backtest.propose,
+    "report": report.report,
 }
 
 
