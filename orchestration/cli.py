@@ -4,6 +4,7 @@
                 [--target duckdb|spark] [--fail-on-drift]
     icp backfill-drift --from YYYY-MM-DD --to YYYY-MM-DD [--every month|week] [same options]
     icp generate --accounts N --out DIR [--format csv|parquet] [--seed N] [--no-drift] [--dirty]
+                 [--misaimed-icp]
     icp propose [--warehouse PATH] [--out FILE]
     icp report [--warehouse PATH] [--out FILE.html]
 
@@ -155,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--no-drift", action="store_true", help="a stationary customer mix")
     generate.add_argument("--dirty", action="store_true", help="add a handful of bad rows")
+    generate.add_argument(
+        "--misaimed-icp",
+        action="store_true",
+        help="a current ICP version aimed at the customers who pay least (for the back-test)",
+    )
     backtest.add_propose_parser(commands)
     report.add_report_parser(commands)
     return parser
@@ -372,6 +378,7 @@ def generate(args: argparse.Namespace) -> int:
         drift=not args.no_drift,
         dirty=args.dirty,
         invoices_per_customer=args.invoices_per_customer or None,
+        misaimed_icp=args.misaimed_icp,
     )
     started = time.monotonic()
     paths = write(generate_arrow(spec), args.out, args.format)
