@@ -145,7 +145,8 @@ def trust_warnings(conn: duckdb.DuckDBPyConnection) -> list[str]:
     signals = conn.execute(
         "select signal, attribute, value, customers, of_customers, lift, realised_lift "
         "from intermediate.int_icp__trust_signals where is_warning "
-        "order by signal desc, lift desc, attribute, value"
+        "order by case signal when 'churn_observed' then 0 when 'lifetime_cap' then 1 else 2 end, "
+        "lift desc, attribute, value"
     ).fetchall()
     warnings = []
     for signal, attribute, value, customers, of_customers, lift, realised_lift in signals:
