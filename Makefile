@@ -27,6 +27,7 @@ install: $(BIN)/icp $(MANIFEST)
 
 demo: install
 	$(BIN)/icp refresh
+	$(BIN)/icp report
 
 # tests/test_ui.py (marker `browser`) renders the lineage page in headless Chromium (Debian's
 # package); without root the install is skipped and that one test skips with its reason.

@@ -4,6 +4,9 @@
                 [--export-parquet DIR] [--target duckdb|spark] [--fail-on-drift]
     icp backfill-drift --from YYYY-MM-DD --to YYYY-MM-DD [--every month|week] [same options]
     icp generate --accounts N --out DIR [--format csv|parquet] [--seed N] [--no-drift] [--dirty]
+                 [--misaimed-icp]
+    icp propose [--warehouse PATH] [--out FILE]
+    icp report [--warehouse PATH] [--out FILE.html]
 
 Exit codes: 0 success; 1 the build or a blocking check failed; 2 bad input (a missing, unreadable
 or incomplete file, or an invalid option); 3 drift alert with --fail-on-drift.
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import backtest, report
 from orchestration.config import (
     DBT_TARGETS,
     Settings,
@@ -148,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--no-drift", action="store_true", help="a stationary customer mix")
     generate.add_argument("--dirty", action="store_true", help="add a handful of bad rows")
+    generate.add_argument(
+        "--misaimed-icp",
+        action="store_true",
+        help="a current ICP version aimed at the customers who pay least (for the back-test)",
+    )
+    backtest.add_propose_parser(commands)
+    report.add_report_parser(commands)
     return parser
 
 
@@ -230,6 +241,7 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
     print(reporting.tier_mix(conn).text())
     print("\nICP discovery, top suggestions (marts.icp_suggestions):")
     print(reporting.top_suggestions(conn).text())
+    backtest.print_summary(conn)
     drift = reporting.latest_drift(conn)
     overall = next((row[1] for row in drift.rows if row[0] == "overall"), "none")
     print(f"\nICP drift (marts.icp_drift): overall {overall}")
@@ -320,6 +332,7 @@ def generate(args: argparse.Namespace) -> int:
         drift=not args.no_drift,
         dirty=args.dirty,
         invoices_per_customer=args.invoices_per_customer or None,
+        misaimed_icp=args.misaimed_icp,
     )
     started = time.monotonic()
     paths = write(generate_arrow(spec), args.out, args.format)
@@ -331,7 +344,13 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"refresh": refresh, "backfill-drift": backfill_drift, "generate": generate}
+COMMANDS = {
+    "refresh": refresh,
+    "backfill-drift": backfill_drift,
+    "generate": generate,
+    "propose": backtest.propose,
+    "report": report.report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ its environment, and `icp refresh` (orchestration/refresh.py) with the settings 
 import dagster as dg
 
 from orchestration.config import Settings
+from orchestration.defs.backtest.checks import icp_revisit
 from orchestration.defs.drift.checks import icp_drift_checks
 from orchestration.defs.freshness import with_freshness
 from orchestration.defs.ingest.assets import raw_tables
@@ -22,7 +23,7 @@ from orchestration.defs.transform.assets import icp_models
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*with_freshness([raw_tables, icp_models, icp_warehouse]), *icp_exposures],
-        asset_checks=[icp_drift_checks],
+        asset_checks=[icp_drift_checks, icp_revisit],
         jobs=[refresh_job],
         schedules=[daily_refresh(settings)],
         sensors=[raw_files_changed],

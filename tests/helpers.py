@@ -5,6 +5,7 @@ Test modules import these from here, never from each other; pytest fixtures live
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 import subprocess
@@ -89,3 +90,136 @@ def awkward_copy(tmp_path: Path) -> Path:
         )
     source.unlink()
     return data
+
+
+def write_table(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    """A CSV file with this header and these rows (fixture companies written in code)."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+# The back-test company: tests/test_backtest.py tabulates it and computes its figures by hand.
+BACKTEST_VARS = {"ltv_max_lifetime_months": 10, "discovery_min_support": 1}
+
+# account: industry, employees, tools, lead source, first paid, mrr (active) or paid (churned),
+# canceled_at (churned) or None
+CUSTOMERS = {
+    "C01": ("Fintech", 100, "snowflake", "paid_search", "2023-06-30", 1000, None),
+    "C02": ("Fintech", 100, "snowflake", "content", "2023-07-01", 900, None),
+    "C03": ("Fintech", 300, "dbt", "content", "2024-02-01", 950, None),
+    "C04": ("Software", 100, "slack", "content", "2023-03-15", 500, "2024-03-15"),
+    "C05": ("Software", 30, "slack", "content", "2023-03-15", 600, "2024-03-16"),
+    "C06": ("Retail", 20, "shopify", "content", "2023-01-10", 100, None),
+    "C07": ("Retail", 20, "shopify", "content", "2024-03-01", 150, None),
+    "C08": ("Retail", 5, "shopify", "content", "2023-05-01", 200, "2023-08-01"),
+    "C09": ("Software", 100, "snowflake", "content", "2024-04-01", 700, None),
+    "C10": ("Retail", 20, "shopify", "content", "2023-09-01", 120, None),
+}
+# C03 was billed a prorated first month: 50 paid so far, on an MRR of 950.
+PAID_SO_FAR = {"C03": 50}
+PROSPECTS = {"P1": ("Fintech", 100, "snowflake"), "P2": ("Retail", 20, "shopify")}
+CRITERIA = [
+    ["v1", "2023-01-01", "retail", "industry", "in", "Retail", 1],
+    ["v2", "2024-01-01", "target_industry", "industry", "in", "Fintech|Software", 2],
+    ["v2", "2024-01-01", "modern_data_stack", "tech_stack", "contains_any", "snowflake", 1],
+    ["v2", "2024-01-01", "mid_market", "employee_count", "between", "51|500", 1],
+    ["v3", "2024-09-01", "shop_tools", "tech_stack", "contains_any", "shopify", 1],
+]
+EMPTY_TABLES = {
+    "crm_opportunities": "opportunity_id,account_id,opportunity_type,stage,amount,currency,"
+    "created_at,closed_at",
+    "crm_contacts": "contact_id,account_id,job_title,email,created_at",
+    "sales_costs": "month,amount,currency",
+    "fx_rates": "currency,month,rate_to_usd",
+}
+
+
+def backtest_company(data: Path, criteria: list[list[object]] = CRITERIA) -> None:
+    """The ten customers and two prospects of tests/test_backtest.py as raw files in `data`."""
+    data.mkdir()
+    firmographics = {a: row[:3] for a, row in CUSTOMERS.items()} | PROSPECTS
+    write_table(
+        data / "crm_accounts.csv",
+        ["account_id", "account_name", "domain", "created_at", "lead_source", "country_code"],
+        [
+            [
+                a,
+                f"Company {a}",
+                f"{a.lower()}.com",
+                "2022-12-01",
+                CUSTOMERS[a][3] if a in CUSTOMERS else "content",
+                "US",
+            ]
+            for a in firmographics
+        ],
+    )
+    write_table(
+        data / "enrichment_companies.csv",
+        ["domain", "industry", "employee_count", "business_model", "tech_stack"],
+        [
+            [f"{a.lower()}.com", ind, emp, "b2b", tools]
+            for a, (ind, emp, tools) in firmographics.items()
+        ],
+    )
+    write_table(
+        data / "billing_customers.csv",
+        ["customer_id", "account_id", "currency", "created_at"],
+        [[f"B{a}", a, "USD", row[4]] for a, row in CUSTOMERS.items()],
+    )
+    write_table(
+        data / "billing_subscriptions.csv",
+        [
+            "subscription_id",
+            "customer_id",
+            "plan",
+            "status",
+            "started_at",
+            "canceled_at",
+            "mrr",
+            "currency",
+        ],
+        [
+            [
+                f"S{a}",
+                f"B{a}",
+                "growth",
+                "canceled" if cancel else "active",
+                first,
+                cancel or "",
+                amount,
+                "USD",
+            ]
+            for a, (_, _, _, _, first, amount, cancel) in CUSTOMERS.items()
+        ],
+    )
+    write_table(
+        data / "billing_invoices.csv",
+        [
+            "invoice_id",
+            "customer_id",
+            "subscription_id",
+            "issued_at",
+            "status",
+            "amount",
+            "amount_refunded",
+            "currency",
+        ],
+        [
+            [f"I{a}", f"B{a}", f"S{a}", first, "paid", PAID_SO_FAR.get(a, amount), "", "USD"]
+            for a, (_, _, _, _, first, amount, _) in CUSTOMERS.items()
+        ],
+    )
+    write_table(
+        data / "marketing_spend.csv",
+        ["spend_date", "channel", "amount", "currency"],
+        [["2023-06-05", "paid_search", 2000, "USD"]],
+    )
+    write_table(
+        data / "icp_criteria.csv",
+        ["icp_version", "effective_from", "criterion", "attribute", "operator", "value", "weight"],
+        criteria,
+    )
+    for table, header in EMPTY_TABLES.items():
+        (data / f"{table}.csv").write_text(header + "\n")

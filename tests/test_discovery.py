@@ -10,12 +10,13 @@ has -> stale. Retail: lift (5/20) / (85/100) = 0.2941 -> no status.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.helpers import materialize_refresh, rows_by_key
+from orchestration import backtest
+from tests.helpers import materialize_refresh, rows_by_key, write_table
 
 TABLE_HEADERS = {
     "crm_opportunities": "opportunity_id,account_id,opportunity_type,stage,amount,currency,"
@@ -25,13 +26,6 @@ TABLE_HEADERS = {
     "sales_costs": "month,amount,currency",
     "fx_rates": "currency,month,rate_to_usd",
 }
-
-
-def write_table(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 def planted_company(data: Path) -> None:
@@ -111,13 +105,18 @@ def planted_company(data: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def suggestions(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def planted_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("discovery")
     planted_company(root / "data")
     warehouse = root / "icp.duckdb"
     assert materialize_refresh(root / "data", warehouse, as_of="2024-06-30").success
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def suggestions(planted_warehouse: Path) -> dict:
     return rows_by_key(
-        warehouse,
+        planted_warehouse,
         "select attribute || ':' || value, support, share_best, share_all, lift, in_current_icp, "
         "status from marts.icp_suggestions",
     )
@@ -135,3 +134,17 @@ def test_common_values_are_not_suggested(suggestions: dict) -> None:
     assert suggestions["industry:Retail"] == (5, 0.25, 0.85, 0.2941, False, None)
     # Every customer is b2b: lift 1, in the ICP but not suggested by the data -> stale.
     assert suggestions["business_model:b2b"] == (20, 1.0, 1.0, 1.0, True, "stale")
+
+
+def test_trust_warnings_say_the_ranking_rests_on_the_cap(planted_warehouse: Path) -> None:
+    """Nobody churned: every lifetime is the cap, and the warnings say so. Fintech's best customers
+    are all capped, but ranked by revenue paid (1,000 against at most 184) they are the same 15:
+    its suggestion does not rest on the cap."""
+    with duckdb.connect(str(planted_warehouse), read_only=True) as conn:
+        warnings = backtest.trust_warnings(conn)
+    assert warnings == [
+        "no churn observed in the last 12 months: every active customer's lifetime is the cap "
+        "(ltv_max_lifetime_months), so LTV ranks customers by MRR alone",
+        "100 of 100 customers (100%) have an LTV resting on the lifetime cap "
+        "(ltv_max_lifetime_months)",
+    ]

@@ -45,6 +45,8 @@ MARTS = (
     "fct_unattributed_spend",
     "fct_account_icp_criteria",
     "icp_suggestions",
+    "icp_backtest",
+    "icp_versions",
     "dim_contacts",
     "rejected_rows",
     "fct_load_audit",

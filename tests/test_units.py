@@ -12,7 +12,9 @@ import dagster as dg
 import pytest
 
 from orchestration import cli
+from orchestration.backtest import VersionFigures
 from orchestration.config import Settings, SettingsError, parse_as_of, parse_dbt_vars
+from orchestration.defs.backtest.checks import revisit_result
 from orchestration.defs.drift.alerts import drift_alert_payload
 from orchestration.defs.drift.checks import FAMILIES, family_result
 from orchestration.defs.freshness import is_mart
@@ -241,3 +243,23 @@ def test_only_marts_get_freshness() -> None:
     assert is_mart(dg.AssetKey(["marts", "dim_accounts"]))
     assert not is_mart(dg.AssetKey(["raw", "crm_accounts"]))
     assert not is_mart(dg.AssetKey("marts"))
+
+
+def version_figures(auc: float | None, status: str = "current") -> VersionFigures:
+    return VersionFigures("v", status, 3, auc, None, 1, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("current", "proposed", "passed"),
+    [
+        (0.70, 0.80, True),  # good enough, and the proposal gains 0.10 only
+        (0.59, 0.60, False),  # below icp_revisit_min_auc
+        (0.70, 0.86, False),  # the proposal beats it by 0.16
+        (None, 0.80, False),  # nothing to rank: never a pass
+    ],
+)
+def test_revisit_rule(current: float | None, proposed: float, passed: bool) -> None:
+    result = revisit_result(
+        version_figures(current), version_figures(proposed, "proposed"), 0.6, 0.15
+    )
+    assert result.passed is passed

@@ -78,6 +78,9 @@ class CompanySpec:
     drift: bool = True
     dirty: bool = False
     invoices_per_customer: int | None = None
+    # The current ICP version aims at the wrong customers (spend.MISAIMED_ICP): what the
+    # back-test must catch and the proposal must beat.
+    misaimed_icp: bool = False
 
 
 def stream(spec: CompanySpec, number: int) -> np.random.Generator:

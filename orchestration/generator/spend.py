@@ -101,6 +101,18 @@ def fx_rates(c: Company) -> pa.Table:
     )
 
 
+# A current ICP aimed at the customers who pay least and churn fastest (small Retail and
+# Healthcare companies on consumer models and marketing tools): the written ICP of a company whose
+# slide deck is out of date, for CompanySpec(misaimed_icp=True).
+MISAIMED_ICP = (
+    ("target_industry", "industry", "in", "Retail|Healthcare", 3),
+    ("small_team", "employee_count", "lte", "50", 2),
+    ("consumer_model", "business_model", "in", "b2c|marketplace", 2),
+    ("marketing_stack", "tech_stack", "contains_any", "shopify|hubspot", 1.5),
+    ("early_stage", "funding_stage", "in", "bootstrapped|seed", 1),
+)
+
+
 def icp_criteria(c: Company) -> pa.Table:
     old = _month_start(np.array([_month_index(np.array([c.calendar.end - 1]))[0] - 30]))
     new = _month_start(np.array([_month_index(np.array([c.calendar.end - 1]))[0] - 12]))
@@ -131,6 +143,8 @@ def icp_criteria(c: Company) -> pa.Table:
         ("revenue_floor", "annual_revenue_usd", "gte", "5000000", 1),
         ("serviceable_region", "region", "not_in", "LATAM", 1),
     ]
+    if c.spec.misaimed_icp:
+        current = list(MISAIMED_ICP)
     records = [(version(old_date), old_date, *row) for row in rows]
     records += [(version(new_date), new_date, *row) for row in current]
     effective = np.array([r[1] for r in records], dtype=np.int64)

@@ -13,7 +13,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from orchestration import manifest, reporting
+from orchestration import backtest, manifest, reporting
 from orchestration.engines.base import Engine
 
 Enricher = Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
@@ -49,10 +49,32 @@ def icp_drift_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
+def icp_backtest_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """`current_auc`, `proposed_tier_a_ltv_lift`, ... as numbers (the asset page plots them run
+    after run); the versions and the trust warnings as markdown."""
+    metadata: dict[str, Any] = {}
+    for status in ("current", "proposed"):
+        figures = backtest.version_figures(conn, status)
+        if figures is None:
+            continue
+        metadata[f"{status}_version"] = figures.icp_version
+        for name in ("auc", "holdout_auc", "tier_a_ltv_lift"):
+            value = getattr(figures, name)
+            if value is not None:
+                metadata[f"{status}_{name}"] = dg.MetadataValue.float(float(value))
+    metadata["versions"] = dg.MetadataValue.md(backtest.versions(conn).markdown())
+    warnings = backtest.trust_warnings(conn)
+    metadata["trust_warnings"] = dg.MetadataValue.md(
+        "\n".join(f"- {line}" for line in warnings) or "none"
+    )
+    return metadata
+
+
 ENRICHERS: dict[str, Enricher] = {
     "dim_accounts": dim_accounts_metadata,
     "icp_suggestions": icp_suggestions_metadata,
     "icp_drift": icp_drift_metadata,
+    "icp_backtest": icp_backtest_metadata,
 }
 
 

@@ -2,8 +2,6 @@
     decimal), confidence (share of weight that could be evaluated), tier, and the matched (reasons)
     and missed (gaps) criteria, highest weight first. Accounts are all scored, prospects included. -#}
 
-{%- set thresholds = var('icp_tier_thresholds') -%}
-
 with outcomes as (
 
     select * from {{ ref('int_icp__account_criteria') }}
@@ -15,12 +13,7 @@ scored as (
     select
         outcomes.account_id,
         outcomes.icp_version,
-        round(
-            100.0
-            * sum(case when outcomes.outcome = 'match' then outcomes.weight else 0 end)
-            / sum(outcomes.weight),
-            1
-        ) as icp_fit_score,
+        {{ icp.fit_score('outcome', 'weight') }} as icp_fit_score,
         sum(case when outcomes.outcome <> 'unknown' then outcomes.weight else 0 end)
         / sum(outcomes.weight) as icp_fit_confidence,
         {{ icp.ordered_list_agg(
@@ -38,12 +31,7 @@ final as (
 
     select
         scored.*,
-        case
-            when scored.icp_fit_score >= {{ thresholds['A'] }} then 'A'
-            when scored.icp_fit_score >= {{ thresholds['B'] }} then 'B'
-            when scored.icp_fit_score >= {{ thresholds['C'] }} then 'C'
-            else 'D'
-        end as icp_tier
+        {{ icp.fit_tier('icp_fit_score') }} as icp_tier
     from scored
 
 )

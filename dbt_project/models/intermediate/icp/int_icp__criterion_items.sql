@@ -11,7 +11,7 @@ with listing_criteria as (
 items as (
 
     {{ icp.split_to_rows(
-        'listing_criteria', ['criterion', 'attribute', 'operator'], 'value', '|'
+        'listing_criteria', ['version_key', 'criterion', 'attribute', 'operator'], 'value', '|'
     ) }}
 
 )

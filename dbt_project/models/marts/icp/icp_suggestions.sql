@@ -5,15 +5,17 @@
     ICP when an `in` or `contains_any` criterion lists it, or, for an employee band, when the band
     lies inside an `employee_count` criterion's range. -#}
 
-with customers as (
+with lifts as (
 
-    select * from {{ ref('int_icp__best_customers') }}
+    select * from {{ ref('int_icp__value_lifts') }}
+    where population = 'all'
 
 ),
 
-traits as (
+customers as (
 
-    select * from {{ ref('int_icp__customer_traits') }}
+    select * from {{ ref('int_icp__discovery_customers') }}
+    where population = 'all'
 
 ),
 
@@ -41,21 +43,6 @@ totals as (
         count(*) as customers,
         count(case when is_best_customer then 1 end) as best_customers
     from customers
-
-),
-
-observed as (
-
-    select
-        traits.attribute,
-        traits.value_key,
-        min(traits.value) as value,
-        count(*) as customers_with_value,
-        count(case when customers.is_best_customer then 1 end) as support
-    from traits
-    inner join customers
-        on traits.account_id = customers.account_id
-    group by traits.attribute, traits.value_key
 
 ),
 
@@ -102,56 +89,43 @@ in_icp as (
 all_values as (
 
     select
-        coalesce(observed.attribute, in_icp.attribute) as attribute,
-        coalesce(observed.value, in_icp.value) as value,
-        coalesce(observed.support, 0) as support,
-        coalesce(observed.customers_with_value, 0) as customers_with_value,
+        lifts.share_best,
+        lifts.share_all,
+        lifts.lift,
+        coalesce(lifts.attribute, in_icp.attribute) as attribute,
+        coalesce(lifts.value, in_icp.value) as value,
+        coalesce(lifts.support, 0) as support,
+        coalesce(lifts.customers_with_value, 0) as customers_with_value,
+        coalesce(lifts.is_suggested, false) as is_suggested,
         in_icp.value_key is not null as in_current_icp
-    from observed
+    from lifts
     full outer join in_icp
         on
-            observed.attribute = in_icp.attribute
-            and observed.value_key = in_icp.value_key
-
-),
-
-measured as (
-
-    select
-        all_values.*,
-        case
-            when totals.best_customers > 0
-                then cast(all_values.support as double) / totals.best_customers
-        end as share_best,
-        case
-            when totals.customers > 0
-                then cast(all_values.customers_with_value as double) / totals.customers
-        end as share_all
-    from all_values
-    cross join totals
+            lifts.attribute = in_icp.attribute
+            and lifts.value_key = in_icp.value_key
 
 ),
 
 final as (
 
     select
-        attribute,
-        value,
-        support,
-        customers_with_value,
-        in_current_icp,
-        round(share_best, 4) as share_best,
-        round(share_all, 4) as share_all,
-        round(case when share_all > 0 then share_best / share_all end, 4) as lift,
+        all_values.attribute,
+        all_values.value,
+        all_values.support,
+        all_values.customers_with_value,
+        all_values.lift,
+        all_values.in_current_icp,
+        -- A value only the ICP names: no customer has it (share 0 of a non-empty population).
+        coalesce(all_values.share_best, case when totals.best_customers > 0 then 0.0 end)
+            as share_best,
+        coalesce(all_values.share_all, case when totals.customers > 0 then 0.0 end) as share_all,
         case
-            when
-                share_all > 0
-                and share_best / share_all >= {{ var('discovery_min_lift') }}
-                and support >= {{ var('discovery_min_support') }}
-                then case when in_current_icp then 'confirmed' else 'suggested' end
-            when in_current_icp then 'stale'
+            when all_values.is_suggested
+                then case when all_values.in_current_icp then 'confirmed' else 'suggested' end
+            when all_values.in_current_icp then 'stale'
         end as status
-    from measured
+    from all_values
+    cross join totals
 
 )
 
