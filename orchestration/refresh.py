@@ -14,12 +14,13 @@ import dagster as dg
 
 from orchestration.config import Settings
 from orchestration.definitions import build_definitions
+from orchestration.defs.transform.assets import DBT_STEP
 
 
 def run_config(as_of: str | None, dbt_vars: dict[str, float], log_level: str) -> dict:
     """The run config of one refresh: the dbt step's per-run values and the console log level."""
     return {
-        "ops": {"icp_models": {"config": {"as_of_date": as_of, "dbt_vars": dict(dbt_vars)}}},
+        "ops": {DBT_STEP: {"config": {"as_of_date": as_of, "dbt_vars": dict(dbt_vars)}}},
         "loggers": {"console": {"config": {"log_level": log_level}}},
     }
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from tests.helpers import (
@@ -45,16 +46,25 @@ from tests.helpers import (
     rows_by_key,
 )
 
+# The check icp_revisit's gain threshold, over its default 0.15: the run's vars reach the check.
+REVISIT_VARS = {**BACKTEST_VARS, "icp_revisit_max_auc_gain": 0.2}
+
 
 @pytest.fixture(scope="module")
-def backtest_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def backtest_build(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, dg.ExecuteInProcessResult]:
     root = tmp_path_factory.mktemp("backtest")
     backtest_company(root / "data")
     warehouse = root / "icp.duckdb"
-    assert materialize_refresh(
-        root / "data", warehouse, as_of=AS_OF, dbt_vars=BACKTEST_VARS
-    ).success
-    return warehouse
+    result = materialize_refresh(root / "data", warehouse, as_of=AS_OF, dbt_vars=REVISIT_VARS)
+    assert result.success
+    return warehouse, result
+
+
+@pytest.fixture(scope="module")
+def backtest_warehouse(backtest_build: tuple[Path, dg.ExecuteInProcessResult]) -> Path:
+    return backtest_build[0]
 
 
 def backtest_rows(warehouse: Path) -> dict:
@@ -178,3 +188,19 @@ def test_trust_signals(backtest_warehouse: Path) -> None:
     assert signals["capped_suggestion:tech_stack=snowflake"] == (1, 1, 3.3333, False)
     assert signals["capped_suggestion:tech_stack=dbt"] == (1, 1, 0.0, True)
     assert signals["capped_suggestion:employee_band=201-500"] == (1, 1, 0.0, True)
+
+
+def test_revisit_check_applies_the_runs_vars(
+    backtest_build: tuple[Path, dg.ExecuteInProcessResult],
+) -> None:
+    _, result = backtest_build
+    [evaluation] = [
+        event.event_specific_data
+        for event in result.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+        and event.event_specific_data.check_name == "icp_revisit"
+    ]
+    # v2's auc 0.7813 is above 0.6, and the proposal's 0.9688 gains 0.1875: a warning under the
+    # default gain 0.15, a pass under the run's 0.2.
+    assert evaluation.passed
+    assert evaluation.metadata["icp_revisit_max_auc_gain"] == dg.MetadataValue.float(0.2)

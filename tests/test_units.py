@@ -20,11 +20,12 @@ from orchestration.defs.drift.checks import FAMILIES, family_result
 from orchestration.defs.freshness import is_mart
 from orchestration.defs.ingest.observations import DataDirState, Fingerprint
 from orchestration.defs.ingest.sensors import changed_tables, decode_cursor, encode_cursor, problems
-from orchestration.defs.transform.assets import RefreshConfig, dbt_build_args
+from orchestration.defs.transform.assets import RefreshConfig, dbt_build_args, refresh_config_of
 from orchestration.engines import engine_for
 from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.engines.spark import SparkWarehouse, profile_settings
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
+from orchestration.refresh import run_config
 from orchestration.reporting import Table, sparkline
 
 pytestmark = pytest.mark.unit
@@ -263,3 +264,10 @@ def test_revisit_rule(current: float | None, proposed: float, passed: bool) -> N
         version_figures(current), version_figures(proposed, "proposed"), 0.6, 0.15
     )
     assert result.passed is passed
+
+
+def test_a_runs_refresh_config_is_read_back_from_its_run_config() -> None:
+    config = refresh_config_of(run_config("2024-06-30", {"icp_revisit_min_auc": 0.7}, "INFO"))
+    assert config.as_of_date == "2024-06-30"
+    assert config.dbt_vars == {"icp_revisit_min_auc": 0.7}
+    assert refresh_config_of({}).dbt_vars == {}

@@ -6,8 +6,6 @@ number metadata (auc, holdout_auc and tier-A lift of the current and proposed ve
 run after run) is added with the other marts' in defs/transform/metadata.py.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 import dagster as dg
@@ -15,6 +13,7 @@ import dagster as dg
 from orchestration import backtest
 from orchestration.config import project_vars
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.transform.assets import refresh_config_of
 
 BACKTEST_ASSET = dg.AssetKey(["marts", "icp_backtest"])
 PUBLISHED = dg.AssetKey("icp_warehouse")
@@ -65,11 +64,14 @@ def revisit_result(
     description="WARN when the current ICP's auc is below icp_revisit_min_auc or the proposed "
     "version beats it by more than icp_revisit_max_auc_gain.",
 )
-def icp_revisit(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+def icp_revisit(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
     with warehouse.engine.read_published() as conn:
         current = backtest.version_figures(conn, "current")
         proposed = backtest.version_figures(conn, "proposed")
-    thresholds = project_vars()
+    # The thresholds are dbt vars no model reads: the run's overrides over the project's defaults.
+    thresholds = {**project_vars(), **refresh_config_of(context.run.run_config).dbt_vars}
     return revisit_result(
         current,
         proposed,

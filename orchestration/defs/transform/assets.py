@@ -1,7 +1,7 @@
 """The dbt models, seeds and tests, built into the working warehouse in one `dbt build`."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -18,6 +18,16 @@ class RefreshConfig(dg.Config):
 
     as_of_date: str | None = None
     dbt_vars: dict[str, float] = {}
+
+
+# The dbt step's name: a run's RefreshConfig is the run config of this op.
+DBT_STEP = "icp_models"
+
+
+def refresh_config_of(run_config: Mapping) -> RefreshConfig:
+    """The RefreshConfig a run was launched with, for steps that apply a dbt var themselves (the
+    icp_revisit check): they then see the run's `--var` overrides, as dbt does."""
+    return RefreshConfig(**run_config.get("ops", {}).get(DBT_STEP, {}).get("config", {}))
 
 
 def dbt_build_args(config: RefreshConfig, engine_vars: dict[str, str]) -> list[str]:
@@ -44,7 +54,7 @@ def dbt_build_args(config: RefreshConfig, engine_vars: dict[str, str]) -> list[s
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=IcpTranslator(),
-    name="icp_models",
+    name=DBT_STEP,
 )
 def icp_models(
     context: dg.AssetExecutionContext,
