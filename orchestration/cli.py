@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.connectors import BILLING_SYSTEMS, CRM_SYSTEMS, choose
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 from orchestration.raw_files import RawInputError
 from orchestration.settings import (
@@ -52,6 +53,8 @@ class RefreshOptions:
     data_dir: Path
     warehouse: Path
     dbt_vars: dict[str, float]
+    crm: str | None = None
+    billing: str | None = None
 
 
 def add_refresh_options(parser: argparse.ArgumentParser) -> None:
@@ -84,6 +87,18 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("ICP_EXPORT_PARQUET_DIR") or None,
         help="also write every mart as DIR/<table>.parquet after publishing "
         "(for BI tools that read files; default: $ICP_EXPORT_PARQUET_DIR)",
+    )
+    parser.add_argument(
+        "--crm",
+        choices=CRM_SYSTEMS,
+        help="where the CRM tables come from: a DIR/salesforce/ folder of Fivetran tables, or the "
+        "crm_* contract files (default: detected from DIR; dbt var crm)",
+    )
+    parser.add_argument(
+        "--billing",
+        choices=BILLING_SYSTEMS,
+        help="where billing comes from: a DIR/stripe/ folder, the billing_* files, or crm: "
+        "revenue from the CRM's won deals (default: detected from DIR; dbt var billing)",
     )
     parser.add_argument(
         "--fail-on-drift",
@@ -162,7 +177,14 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     if not args.data_dir.is_dir():
         raise CommandError(f"data directory not found: {args.data_dir}", EXIT_BAD_INPUT)
-    options = RefreshOptions(args.data_dir.resolve(), args.warehouse.resolve(), dbt_vars)
+    options = RefreshOptions(
+        args.data_dir.resolve(), args.warehouse.resolve(), dbt_vars, args.crm, args.billing
+    )
+    try:
+        choice = choose(options.data_dir, options.crm, options.billing)
+    except RawInputError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    print(f"Input: {choice.describe()}", flush=True)
     # The Dagster resources read their settings from the environment: set it before loading.
     os.environ["ICP_DATA_DIR"] = str(options.data_dir)
     os.environ["ICP_WAREHOUSE"] = str(options.warehouse)
@@ -177,8 +199,10 @@ def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
 
     from orchestration.definitions import defs
 
+    systems = {"crm": options.crm, "billing": options.billing}
+    models_config = {"as_of_date": as_of, "dbt_vars": options.dbt_vars, **systems}
     run_config = {
-        "ops": {"icp_models": {"config": {"as_of_date": as_of, "dbt_vars": options.dbt_vars}}},
+        "ops": {"raw_tables": {"config": systems}, "icp_models": {"config": models_config}},
         "loggers": {
             "console": {"config": {"log_level": os.environ.get("ICP_LOG_LEVEL", "WARNING")}}
         },

@@ -20,6 +20,17 @@ def test_definitions_load_with_jobs_schedule_sensor_and_checks() -> None:
     )
 
 
+def upstream_of(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
+    seen: set[dg.AssetKey] = set()
+    upstream = set(graph.get(key).parent_keys)
+    while upstream:
+        parent = upstream.pop()
+        if parent not in seen:
+            seen.add(parent)
+            upstream |= set(graph.get(parent).parent_keys)
+    return seen
+
+
 def test_every_mart_has_a_path_from_a_raw_table() -> None:
     graph = defs.resolve_asset_graph()
     raw = {key for key in graph.get_all_asset_keys() if key.path[0] == "raw"}
@@ -32,14 +43,17 @@ def test_every_mart_has_a_path_from_a_raw_table() -> None:
     }
     assert len(marts) >= 10
     for mart in marts:
-        upstream = graph.get(mart).parent_keys
-        seen: set[dg.AssetKey] = set()
-        while upstream:
-            key = upstream.pop()
-            if key not in seen:
-                seen.add(key)
-                upstream |= set(graph.get(key).parent_keys)
-        assert seen & raw, f"{mart.to_user_string()} has no raw table upstream"
+        assert upstream_of(graph, mart) & raw, f"{mart.to_user_string()} has no raw table upstream"
+
+
+def test_connector_tables_are_raw_assets_upstream_of_the_marts() -> None:
+    """The lineage starts at what the sync writes (`salesforce/account`, `stripe/invoice`)."""
+    graph = defs.resolve_asset_graph()
+    for mart in ("dim_accounts", "fct_cac", "icp_drift"):
+        seen = upstream_of(graph, dg.AssetKey(["marts", mart]))
+        for table in (["salesforce", "account"], ["stripe", "invoice"], ["stripe", "price"]):
+            assert dg.AssetKey(table) in seen, (mart, table)
+    assert graph.get(dg.AssetKey(["stripe", "invoice"])).group_name == "raw"
 
 
 def test_assets_have_groups_owners_and_descriptions() -> None:
@@ -49,6 +63,7 @@ def test_assets_have_groups_owners_and_descriptions() -> None:
         assert node.group_name in {
             "raw",
             "reference",
+            "connectors",
             "staging",
             "intermediate",
             "marts",

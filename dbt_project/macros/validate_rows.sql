@@ -20,7 +20,7 @@
 #}
 {% macro validate_rows(source_name, table_name, refs={}, fx_rates=none, checks=[]) %}
 {{- config(materialized='table') -}}
-{%- set source_relation = source(source_name, table_name) -%}
+{%- set source_relation = icp.raw_relation(source_name, table_name) -%}
 {%- set as_of = icp.as_of_date() -%}
 {%- if not execute -%}
 select 1 as _parse_only

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.connectors import choose
 from orchestration.metadata import with_warehouse_metadata
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
@@ -15,19 +16,23 @@ from orchestration.translator import IcpTranslator
 
 
 class RefreshConfig(dg.Config):
-    """Per-run settings of a refresh: the as-of date and numeric dbt var overrides."""
+    """Per-run settings of a refresh: the as-of date, numeric dbt var overrides, and the CRM and
+    billing systems (None: detected from the input, as the raw step does)."""
 
     as_of_date: str | None = None
     dbt_vars: dict[str, float] = {}
+    crm: str | None = None
+    billing: str | None = None
 
 
-def dbt_build_args(config: RefreshConfig) -> list[str]:
+def dbt_build_args(config: RefreshConfig, systems: dict[str, str] | None = None) -> list[str]:
     """`dbt build`, with vars only when the run sets them: unchanged vars keep partial parsing."""
     # Config carries floats; whole numbers go to dbt as integers (day counts, customer counts).
     dbt_vars: dict[str, object] = {
         name: int(value) if float(value).is_integer() else value
         for name, value in config.dbt_vars.items()
     }
+    dbt_vars.update(systems or {})
     as_of = parse_as_of(config.as_of_date)
     if as_of:
         dbt_vars["as_of_date"] = as_of
@@ -51,7 +56,10 @@ def icp_models(
 ) -> Iterator:
     building = warehouse.warehouse
     os.environ.update(building.dbt_environment())
+    choice = choose(warehouse.data_path, config.crm, config.billing)
     invocation = dbt.cli(
-        dbt_build_args(config), context=context, target_path=building.dbt_target_dir
+        dbt_build_args(config, choice.dbt_vars()),
+        context=context,
+        target_path=building.dbt_target_dir,
     )
     yield from with_warehouse_metadata(invocation.stream(), building)
