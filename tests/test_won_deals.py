@@ -22,7 +22,8 @@ B4,Zero Deal Co,b4.com,2023-11-01,referral,US,U2
 B5,Open Deal Co,b5.com,2024-01-01,,US,U1
 """
 
-OPPORTUNITIES = """opportunity_id,account_id,opportunity_type,stage,amount,currency,created_at,closed_at
+OPPORTUNITIES = """\
+opportunity_id,account_id,opportunity_type,stage,amount,currency,created_at,closed_at
 D1,B1,new_business,won,12000,USD,2022-12-15,2023-01-15
 D2,B1,renewal,won,12000,USD,2023-12-15,2024-01-15
 D3,B2,new_business,won,6000,USD,2023-08-15,2023-09-01
