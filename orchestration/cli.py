@@ -165,6 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=20,
         help="invoices per customer (default 20; 0 = monthly over the tenure)",
     )
+    generate.add_argument(
+        "--crm",
+        choices=("files", "salesforce"),
+        default="files",
+        help="write the CRM tables as Fivetran's Salesforce tables in OUT/salesforce/",
+    )
+    generate.add_argument(
+        "--billing",
+        choices=("files", "stripe"),
+        default="files",
+        help="write the billing tables as Fivetran's Stripe tables in OUT/stripe/",
+    )
     generate.add_argument("--no-drift", action="store_true", help="a stationary customer mix")
     generate.add_argument("--dirty", action="store_true", help="add a handful of bad rows")
     return parser
@@ -392,7 +404,14 @@ def generate(args: argparse.Namespace) -> int:
         invoices_per_customer=args.invoices_per_customer or None,
     )
     started = time.monotonic()
-    paths = write(generate_arrow(spec), args.out, args.format)
+    tables = generate_arrow(spec)
+    shaped = tuple(name for name in (args.crm, args.billing) if name != "files")
+    if shaped:
+        from orchestration.connector_shape import to_connectors, write_connectors
+
+        paths = write_connectors(to_connectors(tables, shaped), args.out, args.format)
+    else:
+        paths = write(tables, args.out, args.format)
     size = sum(path.stat().st_size for path in paths.values())
     print(
         f"Wrote {len(paths)} tables for {args.accounts:,} accounts to {args.out} "
