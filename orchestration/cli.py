@@ -91,8 +91,8 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--crm",
         choices=CRM_SYSTEMS,
-        help="where the CRM tables come from: a DIR/salesforce/ folder of Fivetran tables, or the "
-        "crm_* contract files (default: detected from DIR; dbt var crm)",
+        help="where the CRM tables come from: a DIR/salesforce/ or DIR/hubspot/ folder of "
+        "Fivetran tables, or the crm_* contract files (default: detected from DIR; dbt var crm)",
     )
     parser.add_argument(
         "--billing",
@@ -167,9 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument(
         "--crm",
-        choices=("files", "salesforce"),
+        choices=("files", "salesforce", "hubspot"),
         default="files",
-        help="write the CRM tables as Fivetran's Salesforce tables in OUT/salesforce/",
+        help="write the CRM tables as Fivetran's Salesforce or HubSpot tables in OUT/<crm>/",
     )
     generate.add_argument(
         "--billing",

@@ -1,4 +1,5 @@
-"""A contract-shaped company rewritten as the tables Fivetran lands for Salesforce and Stripe.
+"""A contract-shaped company rewritten as the tables Fivetran lands for Salesforce, HubSpot and
+Stripe.
 
 Why: `icp generate --crm salesforce --billing stripe` writes the demo company the way a synced
 user's data looks, so a refresh in connector shape can be timed beside the contract-files one, and
@@ -51,6 +52,37 @@ SALESFORCE = {
         from crm_contacts""",
 }
 
+HUBSPOT = {
+    "company": f"""
+        select account_id as id, account_name as property_name, domain as property_domain,
+            {ts("created_at")} as property_createdate,
+            upper(lead_source) as property_hs_analytics_source, country_code as property_country,
+            owner_id as property_hubspot_owner_id, false as is_deleted
+        from crm_accounts""",
+    "deal": f"""
+        select opportunity_id as deal_id,
+            case stage when 'won' then 'closedwon' when 'lost' then 'closedlost'
+                else 'appointmentscheduled' end as deal_pipeline_stage_id,
+            case opportunity_type when 'expansion' then 'existingbusiness'
+                when 'renewal' then 'renewal' else 'newbusiness' end as property_dealtype,
+            amount as property_amount, currency as property_deal_currency_code,
+            {ts("created_at")} as property_createdate, {ts("closed_at")} as property_closedate,
+            false as is_deleted
+        from crm_opportunities""",
+    "deal_company": """
+        select opportunity_id as deal_id, account_id as company_id
+        from crm_opportunities
+        where account_id is not null""",
+    "deal_pipeline_stage": """
+        select * from (values ('closedwon', true, true), ('closedlost', false, true),
+            ('appointmentscheduled', false, false)) as stages (stage_id, closed_won, is_closed)""",
+    "contact": f"""
+        select contact_id as id, account_id as property_associatedcompanyid,
+            job_title as property_jobtitle, email as property_email,
+            {ts("created_at")} as property_createdate
+        from crm_contacts""",
+}
+
 STRIPE = {
     "customer": f"""
         select customer_id as id, {ts("created_at")} as created, lower(currency) as currency,
@@ -86,9 +118,9 @@ STRIPE = {
         where cast(amount_refunded as decimal(38, 10)) > 0""",
 }
 
-CONNECTOR_QUERIES = {"salesforce": SALESFORCE, "stripe": STRIPE}
+CONNECTOR_QUERIES = {"salesforce": SALESFORCE, "hubspot": HUBSPOT, "stripe": STRIPE}
 # The contract tables each connector replaces.
-REPLACES = {"salesforce": "crm_", "stripe": "billing_"}
+REPLACES = {"salesforce": "crm_", "hubspot": "crm_", "stripe": "billing_"}
 
 
 def to_connectors(

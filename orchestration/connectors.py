@@ -32,9 +32,10 @@ from orchestration.raw_files import (
 )
 from orchestration.warehouse import Building, SparkWarehouse
 
-CRM_SYSTEMS = ("salesforce", "files")
+CRM_SYSTEMS = ("salesforce", "hubspot", "files")
 BILLING_SYSTEMS = ("stripe", "files", "crm")
-CONNECTORS = ("salesforce", "stripe")
+CONNECTORS = ("salesforce", "hubspot", "stripe")
+CRM_CONNECTORS = ("salesforce", "hubspot")
 # The contract tables a CRM or billing system provides, by their name prefix.
 CRM_PREFIX, BILLING_PREFIX = "crm_", "billing_"
 # The contract table a CRM connector makes optional: the CRM's own firmographics fill in.
@@ -128,8 +129,14 @@ def choose(data_dir: Path, crm: str | None = None, billing: str | None = None) -
         raise RawInputError(f"--billing {billing!r}: not one of {', '.join(BILLING_SYSTEMS)}")
     crm_how = billing_how = "given"
     if crm is None:
-        crm = "salesforce" if (data_dir / "salesforce").is_dir() else "files"
-        crm_how = "detected from the salesforce/ folder" if crm != "files" else "detected"
+        folders = [name for name in CRM_CONNECTORS if (data_dir / name).is_dir()]
+        if len(folders) > 1:
+            raise RawInputError(
+                f"crm tables given two ways: {data_dir / folders[0]} and {data_dir / folders[1]}; "
+                "keep one or choose with --crm"
+            )
+        crm = folders[0] if folders else "files"
+        crm_how = f"detected from the {crm}/ folder" if folders else "detected"
     if billing is None:
         if (data_dir / "stripe").is_dir():
             billing, billing_how = "stripe", "detected from the stripe/ folder"

@@ -40,8 +40,9 @@ def write_table(
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\r\n")
         writer.writeheader()
+        synced = {"_fivetran_synced": "2024-07-01 02:00:00"} if "_fivetran_synced" in header else {}
         for row in rows:
-            writer.writerow({**{"_fivetran_synced": "2024-07-01 02:00:00"}, **row})
+            writer.writerow({**synced, **row})
     return path
 
 
@@ -511,5 +512,134 @@ def write_salesforce_stripe(folder: Path) -> Path:
     for name, text in TOP_FILES.items():
         (folder / name).write_text(text)
     for name in ("sales_costs.csv", "icp_criteria.csv"):
+        shutil.copy(COMPANY / name, folder / name)
+    return folder
+
+
+HUBSPOT = {
+    "company": (
+        (
+            "property_domain",
+            "property_website",
+            "property_hs_analytics_source",
+            "property_hubspot_owner_id",
+            "property_numberofemployees",
+            "_fivetran_deleted",
+        ),
+        [
+            # An unpadded hour, as in Fivetran's own sample.
+            {
+                "id": "101",
+                "property_name": "Alpha",
+                "property_domain": "alpha.io",
+                "property_createdate": "2023-01-05 9:00:00",
+                "property_hs_analytics_source": "PAID_SEARCH",
+                "property_country": "United Kingdom",
+                "property_industry": "Software",
+                "property_numberofemployees": "50",
+                "is_deleted": "false",
+            },
+            {
+                "id": "102",
+                "property_name": "Bravo",
+                "property_website": "https://bravo.com",
+                "property_createdate": "2023-02-01 10:00:00",
+                "property_hs_analytics_source": "ORGANIC_SEARCH",
+                "property_country": "United States",
+                "is_deleted": "false",
+            },
+            {"id": "103", "property_name": "Deleted", "is_deleted": "true"},
+            {"id": "104", "property_name": "Gone", "is_deleted": "false", "_fivetran_deleted": T},
+        ],
+    ),
+    "deal_pipeline_stage": (
+        (),
+        [
+            {"stage_id": "s_won", "closed_won": T, "is_closed": T, "_fivetran_deleted": F},
+            {"stage_id": "s_lost", "closed_won": F, "is_closed": T, "_fivetran_deleted": F},
+            {"stage_id": "s_open", "closed_won": F, "is_closed": F, "_fivetran_deleted": F},
+            {"stage_id": "s_gone", "closed_won": T, "is_closed": T, "_fivetran_deleted": T},
+        ],
+    ),
+    "deal": (
+        ("property_dealtype", "property_deal_currency_code", "_fivetran_deleted"),
+        [
+            {
+                "deal_id": "1",
+                "deal_pipeline_stage_id": "s_won",
+                "property_dealtype": "newbusiness",
+                "property_amount": "1200",
+                "property_createdate": "2023-02-01 00:00:00",
+                "property_closedate": "2023-03-01 00:00:00",
+                "is_deleted": "false",
+            },
+            {
+                "deal_id": "2",
+                "deal_pipeline_stage_id": "s_lost",
+                "property_dealtype": "existingbusiness",
+                "property_createdate": "2023-02-01 00:00:00",
+                "is_deleted": "false",
+            },
+            {
+                "deal_id": "3",
+                "deal_pipeline_stage_id": "s_open",
+                "property_dealtype": "renewal",
+                "property_amount": "500",
+                "property_createdate": "2023-11-01 00:00:00",
+                "property_closedate": "2023-12-01 00:00:00",
+                "is_deleted": "false",
+            },
+            {
+                "deal_id": "4",
+                "deal_pipeline_stage_id": "s_won",
+                "property_amount": "2400",
+                "property_createdate": "2023-05-01 00:00:00",
+                "property_closedate": "2023-06-01 00:00:00",
+                "is_deleted": "false",
+            },
+            {
+                "deal_id": "5",
+                "deal_pipeline_stage_id": "s_gone",
+                "property_createdate": "2023-05-01 00:00:00",
+                "is_deleted": "false",
+            },
+            {"deal_id": "6", "deal_pipeline_stage_id": "s_won", "is_deleted": "true"},
+        ],
+    ),
+    "deal_company": (
+        (),
+        [
+            {"deal_id": "1", "company_id": "102"},
+            {"deal_id": "1", "company_id": "101"},
+            {"deal_id": "2", "company_id": "102"},
+            {"deal_id": "3", "company_id": "102"},
+            {"deal_id": "5", "company_id": "101"},
+        ],
+    ),
+    "contact": (
+        ("property_associatedcompanyid",),
+        [
+            {
+                "id": "c1",
+                "property_associatedcompanyid": "101",
+                "property_jobtitle": "CFO",
+                "property_email": "cfo@alpha.io",
+                "property_firstname": "Erika",
+                "property_createdate": "2023-01-06 00:00:00",
+                "_fivetran_deleted": "false",
+            },
+            {"id": "c2", "property_associatedcompanyid": "101", "_fivetran_deleted": "true"},
+        ],
+    ),
+}
+
+
+def write_hubspot(folder: Path) -> Path:
+    """HubSpot alone, no billing and no enrichment: revenue from won deals, the CRM's own
+    firmographics."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_company(folder, HUBSPOT, "hubspot")
+    (folder / "fx_rates.csv").write_text(TOP_FILES["fx_rates.csv"])
+    for name in ("marketing_spend.csv", "sales_costs.csv", "icp_criteria.csv"):
         shutil.copy(COMPANY / name, folder / name)
     return folder

@@ -1,4 +1,5 @@
-"""The same company as contract files and as Salesforce + Stripe tables gives the same marts.
+"""The same company as contract files, as Salesforce + Stripe and as HubSpot + Stripe tables gives
+the same marts.
 
 The generator's company is written once as the eleven contract files and once in connector shape
 (orchestration/connector_shape.py: `salesforce/`, `stripe/`, the other contract files on top); both
@@ -22,31 +23,37 @@ AS_OF = "2026-09-30"
 COMPARED = {**MARTS, "icp_drift": "as_of_date, signal", "icp_drift_contributions": "1, 2, 3"}
 
 
+CRMS = ("salesforce", "hubspot")
+
+
 @pytest.fixture(scope="module")
-def both_ways(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The company built from contract files, from Salesforce + Stripe, from HubSpot + Stripe."""
     root = tmp_path_factory.mktemp("parity")
     tables = generate_arrow(CompanySpec(accounts=400, seed=7))
     write(tables, root / "files")
-    write_connectors(to_connectors(tables), root / "connectors")
-    warehouses = root / "from_files.duckdb", root / "from_connectors.duckdb"
-    for data, warehouse in zip((root / "files", root / "connectors"), warehouses, strict=True):
-        assert materialize_refresh(data, warehouse, as_of=AS_OF).success
+    for crm in CRMS:
+        write_connectors(to_connectors(tables, (crm, "stripe")), root / crm)
+    warehouses = {}
+    for name in ("files", *CRMS):
+        warehouses[name] = root / f"from_{name}.duckdb"
+        assert materialize_refresh(root / name, warehouses[name], as_of=AS_OF).success
     return warehouses
 
 
+@pytest.mark.parametrize("crm", CRMS)
 @pytest.mark.parametrize("mart", sorted(COMPARED))
-def test_every_mart_is_identical(both_ways: tuple[Path, Path], mart: str) -> None:
-    files, connectors = both_ways
+def test_every_mart_is_identical(built: dict[str, Path], mart: str, crm: str) -> None:
     sql = f"select * from marts.{mart} order by {COMPARED[mart]}"
-    expected = query(files, sql)
+    expected = query(built["files"], sql)
     assert expected, mart
-    assert query(connectors, sql) == expected
+    assert query(built[crm], sql) == expected
 
 
-def test_load_audit_accepts_the_same_rows(both_ways: tuple[Path, Path]) -> None:
-    files, connectors = both_ways
+@pytest.mark.parametrize("crm", CRMS)
+def test_load_audit_accepts_the_same_rows(built: dict[str, Path], crm: str) -> None:
     sql = (
         "select source_table, rows_accepted, rows_rejected from marts.fct_load_audit "
         "where source_table not like '%.%' order by 1"
     )
-    assert query(connectors, sql) == query(files, sql)
+    assert query(built[crm], sql) == query(built["files"], sql)

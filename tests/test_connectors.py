@@ -14,7 +14,7 @@ import pytest
 from orchestration.connectors import SourceChoice, choose
 from orchestration.raw_files import RawInputError
 from tests.conftest import materialize_refresh, query, rows_by_key
-from tests.connector_fixture import write_salesforce_stripe
+from tests.connector_fixture import write_hubspot, write_salesforce_stripe
 
 AS_OF = "2024-06-30"
 
@@ -226,3 +226,79 @@ def test_no_names_or_emails_reach_a_mart(connector_warehouse: Path) -> None:
     for (table,) in tables:
         text = str(query(connector_warehouse, f"select * from marts.{table}"))
         assert "Doerflinger" not in text and "jane@" not in text, table
+
+
+@pytest.fixture(scope="module")
+def hubspot_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = write_hubspot(tmp_path_factory.mktemp("hubspot") / "data")
+    warehouse = data.parent / "icp.duckdb"
+    # One deal of five has no company: more than a real refresh tolerates before publishing.
+    lenient = {"max_rejected_share_error": 1.0}
+    assert materialize_refresh(data, warehouse, as_of=AS_OF, dbt_vars=lenient).success
+    return warehouse
+
+
+def test_hubspot_stages_companies_and_types(hubspot_warehouse: Path) -> None:
+    actual = rows_by_key(
+        hubspot_warehouse,
+        "select opportunity_id, account_id, opportunity_type, stage, amount, "
+        "cast(closed_at as date)::varchar from staging.stg_crm__opportunities",
+    )
+    assert actual == {
+        "1": ("101", "new_business", "won", 1200.0, "2023-03-01"),  # lowest of two companies
+        "2": ("102", "expansion", "lost", 0.0, None),
+        "3": ("102", "renewal", "open", 500.0, None),  # open: its close date is not a close
+        "5": ("101", "new_business", "open", 0.0, None),  # its stage was deleted
+    }
+    rejected = query(
+        hubspot_warehouse,
+        "select source_table, row_key, reason_code from marts.rejected_rows order by 1",
+    )
+    # No company: rejected, and so are the invoice and subscription its won amount made.
+    assert rejected == [
+        ("billing_invoices", "4", "missing_value"),
+        ("billing_subscriptions", "4", "missing_value"),
+        ("crm_opportunities", "4", "missing_value"),
+    ]
+
+
+def test_hubspot_accounts_firmographics_and_won_revenue(hubspot_warehouse: Path) -> None:
+    actual = rows_by_key(
+        hubspot_warehouse,
+        """
+        select account_id, domain, acquisition_channel, country_code, region, industry,
+               employee_count, customer_status, lifetime_revenue_usd,
+               cast(churned_at as date)::varchar
+        from marts.dim_accounts
+        """,
+    )
+    assert actual == {
+        # No enrichment file: HubSpot's own firmographics; its only won deal's term ended.
+        "101": (
+            "alpha.io",
+            "paid_search",
+            "GB",
+            "EMEA",
+            "Software",
+            50,
+            "churned",
+            1200.0,
+            "2024-03-01",
+        ),
+        "102": ("bravo.com", "organic_search", "US", "NA", None, None, "prospect", None, None),
+    }
+
+
+def test_hubspot_rows_accounted_for(hubspot_warehouse: Path) -> None:
+    audit = rows_by_key(
+        hubspot_warehouse,
+        "select source_table, rows_read, rows_accepted, rows_rejected, rows_dropped "
+        "from marts.fct_load_audit where source_table like 'crm_%' or source_table like 'hub%'",
+    )
+    assert audit == {
+        "crm_accounts": (4, 2, 0, 2),
+        "crm_opportunities": (6, 4, 1, 1),
+        "crm_contacts": (2, 1, 0, 1),
+        "hubspot.deal_company": (5, 5, 0, 0),
+        "hubspot.deal_pipeline_stage": (4, 3, 0, 1),
+    }

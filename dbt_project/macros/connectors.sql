@@ -6,9 +6,9 @@
    each connector table to every mart) does not depend on the vars. #}
 {% macro connector_models() %}
     {{ return({
-        'crm_accounts': {'salesforce': 'salesforce__crm_accounts'},
-        'crm_opportunities': {'salesforce': 'salesforce__crm_opportunities'},
-        'crm_contacts': {'salesforce': 'salesforce__crm_contacts'},
+        'crm_accounts': {'salesforce': 'salesforce__crm_accounts', 'hubspot': 'hubspot__crm_accounts'},
+        'crm_opportunities': {'salesforce': 'salesforce__crm_opportunities', 'hubspot': 'hubspot__crm_opportunities'},
+        'crm_contacts': {'salesforce': 'salesforce__crm_contacts', 'hubspot': 'hubspot__crm_contacts'},
         'billing_customers': {'stripe': 'stripe__billing_customers', 'crm': 'won_deals__billing_customers'},
         'billing_subscriptions': {'stripe': 'stripe__billing_subscriptions', 'crm': 'won_deals__billing_subscriptions'},
         'billing_invoices': {'stripe': 'stripe__billing_invoices', 'crm': 'won_deals__billing_invoices'},
@@ -16,7 +16,7 @@
 {% endmacro %}
 
 {% macro crm_system() %}
-    {{ return(icp.system_var('crm', ['salesforce', 'files'])) }}
+    {{ return(icp.system_var('crm', ['salesforce', 'hubspot', 'files'])) }}
 {% endmacro %}
 
 {% macro billing_system() %}
@@ -236,7 +236,10 @@
 {# The CRM's own firmographics of each account (first row of an account id, rows not dropped),
    as text: what fills in where enrichment has no row or a null. No rows for a files CRM. #}
 {% macro crm_firmographics() %}
-    {%- set models = {'salesforce': ref('salesforce__crm_accounts')} -%}
+    {%- set models = {} -%}
+    {%- for system, model in icp.connector_models()['crm_accounts'].items() -%}
+        {%- do models.update({system: ref(model)}) -%}
+    {%- endfor -%}
     {%- set system = icp.crm_system() -%}
     {%- if system not in models -%}
         {{ return('(select cast(null as ' ~ dbt.type_string() ~ ') as account_id, cast(null as '
