@@ -495,7 +495,7 @@ TOP_FILES = {
         "currency,month,rate_to_usd\n"
         "EUR,2023-11-01,1.10\nEUR,2024-06-01,1.10\nJPY,2024-01-01,0.007\n"
     ),
-    "marketing_spend.csv": ("spend_date,channel,amount,currency\n2024-02-01,paid_search,400,USD\n"),
+    "marketing_spend.csv": ("spend_date,channel,amount,currency\n2024-02-01,Paid Search,400,USD\n"),
 }
 
 

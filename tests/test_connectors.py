@@ -178,6 +178,7 @@ def test_opportunity_types_and_stages(connector_warehouse: Path) -> None:
 
 
 def test_lead_source_meets_spend(connector_warehouse: Path) -> None:
+    """Spend on `Paid Search` meets the accounts from `Paid Search` and `PAID_SEARCH`."""
     actual = query(
         connector_warehouse,
         "select marketing_spend_usd, new_customers, channel_cac_usd from marts.fct_cac "

@@ -199,6 +199,7 @@ select * from final
     {%- elif kind == 'decimal' -%}{{ icp.parse_decimal(raw) }}
     {%- elif kind == 'integer' -%}{{ icp.parse_integer(raw) }}
     {%- elif column.meta.get('normalize') == 'domain' -%}{{ icp.normalize_domain(raw) }}
+    {%- elif column.meta.get('normalize') == 'enum' -%}{{ icp.normalize_enum(raw) }}
     {%- elif column.meta.get('case') == 'lower' -%}lower({{ raw }})
     {%- elif column.meta.get('case') == 'upper' -%}upper({{ raw }})
     {%- else -%}{{ raw }}
