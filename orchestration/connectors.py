@@ -1,11 +1,12 @@
-"""Connector folders: Salesforce and Stripe tables as Fivetran lands them, found and registered.
+"""Connector folders: Salesforce, HubSpot and Stripe tables as Fivetran lands them, found and
+registered.
 
 A user's CRM and billing data usually arrive through a sync tool, one schema per connector. As
 files, each connector is a folder of the input directory (`DIR/salesforce/account.csv`,
 `DIR/stripe/invoice.parquet`, ...), beside the contract files no connector provides. This module
-decides which systems a run reads (`crm`: salesforce or files; `billing`: stripe, files or crm,
-detected from what is present unless given), checks that every connector table and column the
-mapping needs is there (stopping with a message naming the connector, table and column), and
+decides which systems a run reads (`crm`: salesforce, hubspot or files; `billing`: stripe, files
+or crm, detected from what is present unless given), checks that every connector table and column
+the mapping needs is there (stopping with a message naming the connector, table and column), and
 registers each table as a view `<connector>.<table>`: every declared column as text (null when the
 file lacks an optional one) plus `_row_number` in file order. The mapping to the contract tables is
 dbt's (models/connectors/); the declared tables and columns are its sources, read from the manifest.
