@@ -291,6 +291,11 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
         print(rejected.text())
     else:
         print("\nRejected input rows: none")
+    dropped = summaries.dropped_by_table(conn)
+    if dropped.rows:
+        total = sum(row[2] for row in dropped.rows)
+        print(f"\nConnector rows deleted in the source or superseded (dropped): {total:,}")
+        print(dropped.text())
     return overall
 
 

@@ -15,6 +15,7 @@ from orchestration.connectors import SourceChoice, choose
 from orchestration.raw_files import RawInputError
 from tests.conftest import materialize_refresh, query, rows_by_key
 from tests.connector_fixture import write_hubspot, write_salesforce_stripe
+from tests.test_cli import icp
 
 AS_OF = "2024-06-30"
 
@@ -303,3 +304,16 @@ def test_hubspot_rows_accounted_for(hubspot_warehouse: Path) -> None:
         "hubspot.deal_company": (5, 5, 0, 0),
         "hubspot.deal_pipeline_stage": (4, 3, 0, 1),
     }
+
+
+def test_icp_refresh_says_what_it_read_and_what_it_dropped(
+    tmp_path: Path, connector_data: Path
+) -> None:
+    result = icp(
+        "refresh", "--data-dir", connector_data, "--warehouse", tmp_path / "w.duckdb",
+        "--as-of", AS_OF, "--crm", "salesforce", "--billing", "stripe",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("Input: crm = salesforce (given), billing = stripe (given)")
+    assert "(dropped): 6" in result.stdout
+    assert "salesforce.account" in result.stdout and "not_current: 1" in result.stdout
