@@ -331,6 +331,13 @@ def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) ->
         )
     from orchestration import spark
 
+    choice = choose(options.data_dir, options.crm, options.billing)
+    if choice.dbt_vars():
+        raise CommandError(
+            f"{choice.describe()} is not supported on --target spark yet: only contract files; "
+            "build it with --target duckdb",
+            EXIT_BAD_INPUT,
+        )
     try:
         # dbt's progress lines go to stderr: stdout carries only the summary, for scripts to read.
         with contextlib.redirect_stdout(sys.stderr):
