@@ -5,6 +5,8 @@ the warehouse lock, starts the working file, and stops the run before any model 
 is missing, unreadable or lacks a required column.
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 from typing import Any
 
