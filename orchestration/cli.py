@@ -35,7 +35,9 @@ from orchestration.config import (
     parse_as_of,
     parse_dbt_vars,
 )
+from orchestration.connectors import BILLING_SYSTEMS, CRM_SYSTEMS, choose
 from orchestration.engines import engine_for
+from orchestration.raw_files import RawInputError
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -85,6 +87,18 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="also write every mart as DIR/<table>.parquet after publishing "
         "(for BI tools that read files; default: $ICP_EXPORT_PARQUET_DIR)",
+    )
+    parser.add_argument(
+        "--crm",
+        choices=CRM_SYSTEMS,
+        help="where the CRM tables come from: a DIR/salesforce/ or DIR/hubspot/ folder of "
+        "Fivetran tables, or the crm_* contract files (default: detected from DIR; dbt var crm)",
+    )
+    parser.add_argument(
+        "--billing",
+        choices=BILLING_SYSTEMS,
+        help="where billing comes from: a DIR/stripe/ folder, the billing_* files, or crm: "
+        "revenue from the CRM's won deals (default: detected from DIR; dbt var billing)",
     )
     parser.add_argument(
         "--fail-on-drift",
@@ -150,6 +164,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=20,
         help="invoices per customer (default 20; 0 = monthly over the tenure)",
     )
+    generate.add_argument(
+        "--crm",
+        choices=("files", "salesforce", "hubspot"),
+        default="files",
+        help="write the CRM tables as Fivetran's Salesforce or HubSpot tables in OUT/<crm>/",
+    )
+    generate.add_argument(
+        "--billing",
+        choices=("files", "stripe"),
+        default="files",
+        help="write the billing tables as Fivetran's Stripe tables in OUT/stripe/",
+    )
     generate.add_argument("--no-drift", action="store_true", help="a stationary customer mix")
     generate.add_argument("--dirty", action="store_true", help="add a handful of bad rows")
     generate.add_argument(
@@ -178,6 +204,8 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
         base,
         **{name: value.resolve() for name, value in overrides.items() if value is not None},
         dbt_target=args.target or base.dbt_target,
+        crm=args.crm or base.crm,
+        billing=args.billing or base.billing,
     )
     if not settings.data_dir.is_dir():
         raise CommandError(f"data directory not found: {settings.data_dir}", EXIT_BAD_INPUT)
@@ -187,6 +215,11 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
             "uv sync --extra spark, or pip install 'icp[spark]'",
             EXIT_BAD_INPUT,
         )
+    try:
+        choice = choose(settings.data_dir, settings.crm, settings.billing)
+    except RawInputError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    print(f"Input: {choice.describe()}", flush=True)
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     return RefreshOptions(settings, dbt_vars)
 
@@ -255,6 +288,11 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
         print(rejected.text())
     else:
         print("\nRejected input rows: none")
+    dropped = reporting.dropped_by_table(conn)
+    if dropped.rows:
+        total = sum(row[2] for row in dropped.rows)
+        print(f"\nConnector rows deleted in the source or superseded (dropped): {total:,}")
+        print(dropped.text())
     return overall
 
 
@@ -335,7 +373,14 @@ def generate(args: argparse.Namespace) -> int:
         misaimed_icp=args.misaimed_icp,
     )
     started = time.monotonic()
-    paths = write(generate_arrow(spec), args.out, args.format)
+    tables = generate_arrow(spec)
+    shaped = tuple(name for name in (args.crm, args.billing) if name != "files")
+    if shaped:
+        from orchestration.connector_shape import to_connectors, write_connectors
+
+        paths = write_connectors(to_connectors(tables, shaped), args.out, args.format)
+    else:
+        paths = write(tables, args.out, args.format)
     size = sum(path.stat().st_size for path in paths.values())
     print(
         f"Wrote {len(paths)} tables for {args.accounts:,} accounts to {args.out} "

@@ -100,6 +100,9 @@ class Settings:
     alert_webhook_url: str | None = None
     log_level: str = "WARNING"
     dagster_home: Path | None = None
+    # Where the CRM and billing tables come from (connectors.py); None: detected from data_dir.
+    crm: str | None = None
+    billing: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:

@@ -1,8 +1,9 @@
 """The prepared dbt manifest (`make install` runs `dbt parse`), read once per process.
 
 dagster-dbt builds the assets from it; everything else the project learns from the dbt project
-(the raw contract, the marts, the incremental models, each node's relation, the exposures) is read
-through `load()` here, so the file is parsed once and every reader sees the same nodes.
+(the raw contract, the connector tables, the marts, the incremental models, each node's relation,
+the exposures) is read through `load()` here, so the file is parsed once and every reader sees
+the same nodes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from orchestration.connectors import ConnectorTable, connector_tables_from_manifest
 from orchestration.project import dbt_project
 from orchestration.raw_files import RawTable, contract_from_manifest
 
@@ -33,6 +35,11 @@ def relation(node: dict[str, Any]) -> str:
 def contract(path: Path | None = None) -> list[RawTable]:
     """The raw tables of the input contract, from the dbt sources."""
     return contract_from_manifest(load(path))
+
+
+def connector_tables(path: Path | None = None) -> list[ConnectorTable]:
+    """The Fivetran connector tables and columns a run may read, from the connector sources."""
+    return connector_tables_from_manifest(load(path))
 
 
 def mart_models() -> list[dict[str, Any]]:

@@ -55,6 +55,8 @@ def contract_from_manifest(manifest: dict) -> list[RawTable]:
     """The raw tables and their columns, from the dbt sources (the one place the contract lives)."""
     tables = []
     for node in manifest["sources"].values():
+        if (node.get("config", {}).get("meta") or node.get("meta") or {}).get("connector"):
+            continue  # a connector's table (orchestration/connectors.py), not a contract table
         columns = node["columns"]
         required = {
             name

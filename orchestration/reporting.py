@@ -122,6 +122,20 @@ def rejected_by_table(conn: duckdb.DuckDBPyConnection) -> Table:
     )
 
 
+def dropped_by_table(conn: duckdb.DuckDBPyConnection) -> Table:
+    """Connector rows that are not data (deleted in the source, superseded), per table read."""
+    return query(
+        conn,
+        """
+        select read_from as "table", rows_read as read, rows_dropped as dropped,
+               dropped_by_reason as reasons
+        from marts.fct_load_audit
+        where rows_dropped > 0
+        order by rows_dropped desc, read_from
+        """,
+    )
+
+
 def top_suggestions(conn: duckdb.DuckDBPyConnection, limit: int = 10) -> Table:
     """Suggested and confirmed criteria by lift, then the stale ones."""
     return query(

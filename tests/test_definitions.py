@@ -29,16 +29,29 @@ def test_definitions_follow_the_settings_they_are_built_from(tmp_path) -> None:
     environment, so two refreshes in one process never share a warehouse or a schedule."""
     environ = {"ICP_WAREHOUSE": str(tmp_path / "a.duckdb"), "ICP_REFRESH_CRON": "0 7 * * 1"}
     first = build_definitions(Settings.from_env(environ))
-    second = build_definitions(Settings(warehouse=tmp_path / "b.duckdb", dbt_target="spark"))
+    second = build_definitions(
+        Settings(warehouse=tmp_path / "b.duckdb", dbt_target="spark", crm="hubspot", billing="crm")
+    )
     assert first.resolve_schedule_def("daily_refresh").cron_schedule == "0 7 * * 1"
     assert second.resolve_schedule_def("daily_refresh").cron_schedule == "0 6 * * *"
     warehouses = [d.resources["warehouse"] for d in (first, second)]
-    assert [(w.path, w.target) for w in warehouses] == [
-        (str(tmp_path / "a.duckdb"), "duckdb"),
-        (str(tmp_path / "b.duckdb"), "spark"),
+    assert [(w.path, w.target, w.crm, w.billing) for w in warehouses] == [
+        (str(tmp_path / "a.duckdb"), "duckdb", None, None),
+        (str(tmp_path / "b.duckdb"), "spark", "hubspot", "crm"),
     ]
     assert first.resources["dbt"].target == "duckdb"
     assert second.resources["dbt"].target == "spark"
+
+
+def upstream_of(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
+    seen: set[dg.AssetKey] = set()
+    upstream = set(graph.get(key).parent_keys)
+    while upstream:
+        parent = upstream.pop()
+        if parent not in seen:
+            seen.add(parent)
+            upstream |= set(graph.get(parent).parent_keys)
+    return seen
 
 
 def test_every_mart_has_a_path_from_a_raw_table() -> None:
@@ -48,14 +61,17 @@ def test_every_mart_has_a_path_from_a_raw_table() -> None:
     marts = {dg.AssetKey(["marts", node["name"]]) for node in manifest.mart_models()}
     assert len(marts) >= 10
     for mart in marts:
-        upstream = graph.get(mart).parent_keys
-        seen: set[dg.AssetKey] = set()
-        while upstream:
-            key = upstream.pop()
-            if key not in seen:
-                seen.add(key)
-                upstream |= set(graph.get(key).parent_keys)
-        assert seen & raw, f"{mart.to_user_string()} has no raw table upstream"
+        assert upstream_of(graph, mart) & raw, f"{mart.to_user_string()} has no raw table upstream"
+
+
+def test_connector_tables_are_raw_assets_upstream_of_the_marts() -> None:
+    """The lineage starts at what the sync writes (`salesforce/account`, `stripe/invoice`)."""
+    graph = defs.resolve_asset_graph()
+    for mart in ("dim_accounts", "fct_cac", "icp_drift"):
+        seen = upstream_of(graph, dg.AssetKey(["marts", mart]))
+        for table in (["salesforce", "account"], ["stripe", "invoice"], ["stripe", "price"]):
+            assert dg.AssetKey(table) in seen, (mart, table)
+    assert graph.get(dg.AssetKey(["stripe", "invoice"])).group_name == "raw"
 
 
 def test_assets_have_groups_owners_and_descriptions() -> None:
@@ -65,6 +81,7 @@ def test_assets_have_groups_owners_and_descriptions() -> None:
         assert node.group_name in {
             "raw",
             "reference",
+            "connectors",
             "staging",
             "intermediate",
             "marts",

@@ -12,6 +12,7 @@ import pytest
 
 from orchestration.defs.ingest.sensors import evaluate, raw_files_changed
 from orchestration.defs.resources import WarehouseResource
+from tests.connector_fixture import write_salesforce_stripe
 
 pytestmark = pytest.mark.unit
 
@@ -67,6 +68,19 @@ def test_a_missing_file_is_named(copy_fixture: Callable[..., Path]) -> None:
     result = tick(data, cursor)
     assert not result.run_requests
     assert "sales_costs" in result.skip_reason.skip_message
+
+
+def test_a_changed_connector_file_requests_a_refresh(tmp_path: Path) -> None:
+    """Connector folders are watched too: a new Stripe invoice file refreshes."""
+    data = write_salesforce_stripe(tmp_path / "data")
+    first = tick(data, None)
+    assert "recorded the fingerprints of 16 files" in first.skip_reason.skip_message
+    path = data / "stripe" / "invoice.csv"
+    path.write_text(path.read_text() + "in_9,,0,usd,cus_1\r\n")
+    stamp = time.time() - 120
+    os.utime(path, (stamp, stamp))
+    [request] = tick(data, first.cursor).run_requests
+    assert request.tags["icp/changed_files"] == "stripe/invoice.csv"
 
 
 def test_sensor_targets_the_refresh_job() -> None:

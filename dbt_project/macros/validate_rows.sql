@@ -20,7 +20,7 @@
 #}
 {% macro validate_rows(source_name, table_name, refs={}, fx_rates=none, checks=[]) %}
 {{- config(materialized='table') -}}
-{%- set source_relation = source(source_name, table_name) -%}
+{%- set source_relation = icp.raw_relation(source_name, table_name) -%}
 {%- set as_of = icp.as_of_date() -%}
 {%- if not execute -%}
 select 1 as _parse_only
@@ -199,6 +199,7 @@ select * from final
     {%- elif kind == 'decimal' -%}{{ icp.parse_decimal(raw) }}
     {%- elif kind == 'integer' -%}{{ icp.parse_integer(raw) }}
     {%- elif column.meta.get('normalize') == 'domain' -%}{{ icp.normalize_domain(raw) }}
+    {%- elif column.meta.get('normalize') == 'enum' -%}{{ icp.normalize_enum(raw) }}
     {%- elif column.meta.get('case') == 'lower' -%}lower({{ raw }})
     {%- elif column.meta.get('case') == 'upper' -%}upper({{ raw }})
     {%- else -%}{{ raw }}

@@ -14,6 +14,7 @@ from packaging import version
 from pydantic import PrivateAttr
 
 from orchestration.config import Settings
+from orchestration.connectors import SourceChoice, choose
 from orchestration.engines import engine_for
 from orchestration.engines.base import Engine, WarehouseLock
 from orchestration.project import dbt_project
@@ -52,6 +53,8 @@ class WarehouseResource(dg.ConfigurableResource):
     lock_timeout_seconds: float = 900.0
     export_parquet_dir: str | None = None
     target: str = "duckdb"
+    crm: str | None = None
+    billing: str | None = None
     _lock: WarehouseLock | None = PrivateAttr(default=None)
 
     @property
@@ -63,6 +66,12 @@ class WarehouseResource(dg.ConfigurableResource):
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    def source_choice(self) -> SourceChoice:
+        """Where the CRM and billing tables come from: `crm`/`billing` when set, else detected
+        from the input directory (connectors.py). Each step asks; the answer depends only on
+        the settings and the directory, which a run does not change."""
+        return choose(self.data_path, self.crm, self.billing)
 
     def lock(self) -> None:
         """Hold the warehouse lock until this run ends (waits up to `lock_timeout_seconds`)."""
@@ -99,6 +108,8 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             if settings.export_parquet_dir
             else None,
             target=settings.dbt_target,
+            crm=settings.crm,
+            billing=settings.billing,
         ),
         "alerts": AlertsResource(webhook_url=settings.alert_webhook_url),
     }

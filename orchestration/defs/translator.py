@@ -19,12 +19,22 @@ def raw_asset_key(table: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", table])
 
 
+def connector_asset_key(connector: str, table: str) -> dg.AssetKey:
+    """A connector table's key (`stripe/invoice`), shared by the raw assets and the dbt sources."""
+    return dg.AssetKey([connector, table])
+
+
 class IcpTranslator(DagsterDbtTranslator):
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
+            meta = dbt_resource_props.get("config", {}).get("meta") or {}
+            if meta.get("connector"):
+                return connector_asset_key(
+                    dbt_resource_props["source_name"], dbt_resource_props["name"]
+                )
             return raw_asset_key(dbt_resource_props["identifier"])
         return super().get_asset_key(dbt_resource_props)
 

@@ -12,12 +12,13 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration import manifest
+from orchestration import connectors, manifest
 from orchestration.defs.resources import WarehouseResource
-from orchestration.defs.translator import OWNER, raw_asset_key
+from orchestration.defs.translator import OWNER, connector_asset_key, raw_asset_key
 from orchestration.raw_files import RawFile, RawTable
 
 RAW_TABLES: list[RawTable] = manifest.contract()
+CONNECTOR_TABLES: list[connectors.ConnectorTable] = manifest.connector_tables()
 
 
 def raw_spec(table: RawTable) -> dg.AssetSpec:
@@ -46,6 +47,38 @@ def raw_spec(table: RawTable) -> dg.AssetSpec:
     )
 
 
+def connector_spec(table: connectors.ConnectorTable) -> dg.AssetSpec:
+    """A connector table as its sync lands it: where the lineage to every mart starts."""
+    return dg.AssetSpec(
+        key=connector_asset_key(table.connector, table.name),
+        description=(
+            f"{table.description} Fivetran's `{table.connector}.{table.name}`: the file "
+            f"`{table.connector}/{table.name}.csv` (or `.parquet`) in the data directory, or the "
+            f"table in the `{table.connector}_schema` schema."
+        ),
+        group_name="raw",
+        owners=[OWNER],
+        kinds={table.connector, "duckdb"},
+        metadata={
+            "dagster/column_schema": dg.TableSchema(
+                columns=[
+                    dg.TableColumn(
+                        name=column,
+                        type="text",
+                        description="required" if column in table.required else "optional",
+                    )
+                    for column in table.columns
+                ]
+            ),
+        },
+    )
+
+
+def asset_key_of(found: RawFile) -> dg.AssetKey:
+    connector, _, table = found.table.rpartition(".")
+    return connector_asset_key(connector, table) if connector else raw_asset_key(table)
+
+
 def file_metadata(found: RawFile) -> dict[str, Any]:
     return {
         "path": dg.MetadataValue.path(str(found.path)),
@@ -56,17 +89,33 @@ def file_metadata(found: RawFile) -> dict[str, Any]:
     }
 
 
+def raw_tables_specs() -> list[dg.AssetSpec]:
+    return [raw_spec(table) for table in RAW_TABLES] + [
+        connector_spec(table) for table in CONNECTOR_TABLES
+    ]
+
+
 @dg.multi_asset(
-    specs=[raw_spec(table) for table in RAW_TABLES],
+    specs=raw_tables_specs(),
     name="raw_tables",
     description="Check every input file against the contract and register it as a raw view.",
 )
 def raw_tables(warehouse: WarehouseResource):
     warehouse.lock()
     engine = warehouse.engine
+    choice = warehouse.source_choice()
+    connectors.check_engine(engine, choice)
     engine.start_build(manifest.incremental_relations())
-    found = engine.register_raw(RAW_TABLES, warehouse.data_path)
-    for raw_file in found:
+    data_dir = warehouse.data_path
+    files = connectors.contract_tables_for_files(RAW_TABLES, choice, data_dir)
+    found = engine.register_raw(files, data_dir)
+    found += connectors.register_for(engine, CONNECTOR_TABLES, RAW_TABLES, choice, data_dir)
+    read = {asset_key_of(raw_file): raw_file for raw_file in found}
+    for key in (spec.key for spec in raw_tables_specs()):
+        # Every raw asset reports, or the models downstream of an unreported one would be skipped;
+        # the tables of the systems this run does not read say so and carry no file.
+        metadata = file_metadata(read[key]) if key in read else {}
         yield dg.MaterializeResult(
-            asset_key=raw_asset_key(raw_file.table), metadata=file_metadata(raw_file)
+            asset_key=key,
+            metadata={**metadata, "read": key in read, "read_as": choice.describe()},
         )

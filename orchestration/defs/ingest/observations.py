@@ -19,6 +19,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.connectors import ConnectorTable, SourceChoice, find_table
 from orchestration.defs.ingest.assets import file_metadata
 from orchestration.defs.translator import raw_asset_key
 from orchestration.raw_files import FORMATS, RAW_SCHEMA, RawInputError, RawTable, register
@@ -78,6 +79,21 @@ def scan(data_dir: Path, tables: list[RawTable]) -> DataDirState:
             continue
         files[table.name] = Fingerprint(present[0].name, stat.st_size, stat.st_mtime_ns)
     return DataDirState(files=files, missing=missing, ambiguous=ambiguous)
+
+
+def connector_fingerprints(
+    data_dir: Path, tables: list[ConnectorTable], choice: SourceChoice
+) -> dict[str, Fingerprint]:
+    """Fingerprints of the connector files a refresh with `choice` reads, keyed
+    `<connector>.<table>` (a missing one is left to the refresh, which names it)."""
+    files = {}
+    for table in tables:
+        place = find_table(data_dir, table) if table.connector in choice.connectors else None
+        if place is not None:
+            stat = place[0].stat()
+            name = f"{table.connector}/{place[0].name}"
+            files[table.qualified] = Fingerprint(name, stat.st_size, stat.st_mtime_ns)
+    return files
 
 
 def observe(data_dir: Path, table: RawTable) -> dg.AssetObservation:

@@ -1,6 +1,7 @@
 """Refresh when an input file changes: the `raw_files_changed` sensor.
 
-Every tick (at most every 30 s) the sensor fingerprints the eleven raw files of the data directory
+Every tick (at most every 30 s) the sensor fingerprints the raw files a refresh would read (the
+contract files, and the files of connector folders such as `stripe/`) in the data directory
 (the `warehouse` resource's `data_dir`, i.e. ICP_DATA_DIR or seeds/) by file name, size and mtime
 in nanoseconds, and compares them with the fingerprints kept in its cursor (JSON, visible in the
 UI). Reading a file never changes its fingerprint, so a refresh cannot trigger another one.
@@ -30,10 +31,18 @@ import time
 
 import dagster as dg
 
-from orchestration.defs.ingest.assets import RAW_TABLES
-from orchestration.defs.ingest.observations import DataDirState, Fingerprint, observe, scan
+from orchestration.connectors import contract_tables_for_files
+from orchestration.defs.ingest.assets import CONNECTOR_TABLES, RAW_TABLES
+from orchestration.defs.ingest.observations import (
+    DataDirState,
+    Fingerprint,
+    connector_fingerprints,
+    observe,
+    scan,
+)
 from orchestration.defs.jobs import refresh_job
 from orchestration.defs.resources import WarehouseResource
+from orchestration.raw_files import RawInputError
 
 MINIMUM_INTERVAL_SECONDS = 30
 SETTLE_SECONDS = 10
@@ -88,7 +97,12 @@ def evaluate(cursor: str | None, warehouse: WarehouseResource, now: float) -> dg
     if not data_dir.is_dir():
         return dg.SensorResult(skip_reason=f"data directory not found: {data_dir}")
 
-    state = scan(data_dir, RAW_TABLES)
+    try:
+        choice = warehouse.source_choice()
+    except RawInputError as error:
+        return dg.SensorResult(skip_reason=f"raw files not refreshed, in {data_dir}: {error}")
+    state = scan(data_dir, contract_tables_for_files(RAW_TABLES, choice, data_dir))
+    state.files.update(connector_fingerprints(data_dir, CONNECTOR_TABLES, choice))
     previous = decode_cursor(cursor)
     changed = changed_tables(previous, state.files)
 
@@ -106,7 +120,7 @@ def evaluate(cursor: str | None, warehouse: WarehouseResource, now: float) -> dg
         )
 
     by_name = {table.name: table for table in RAW_TABLES}
-    observations = [observe(data_dir, by_name[name]) for name in changed]
+    observations = [observe(data_dir, by_name[name]) for name in changed if name in by_name]
     new_cursor = encode_cursor(state.files)
     problem = problems(state)
 

@@ -30,9 +30,12 @@ def refresh_config_of(run_config: Mapping) -> RefreshConfig:
     return RefreshConfig(**run_config.get("ops", {}).get(DBT_STEP, {}).get("config", {}))
 
 
-def dbt_build_args(config: RefreshConfig, engine_vars: dict[str, str]) -> list[str]:
-    """`dbt build` with the engine's vars (where its profile builds) and the run's. The engine's
-    are the same for every run of one warehouse, so unchanged run vars keep partial parsing."""
+def dbt_build_args(
+    config: RefreshConfig, engine_vars: dict[str, str], systems: dict[str, str] | None = None
+) -> list[str]:
+    """`dbt build` with the engine's vars (where its profile builds), the input's systems when
+    not files, and the run's. The engine's and the systems are the same for every run of one
+    warehouse and input, so unchanged run vars keep partial parsing."""
     # Config carries floats; whole numbers go to dbt as integers (day counts, customer counts).
     dbt_vars: dict[str, object] = {
         **engine_vars,
@@ -41,6 +44,7 @@ def dbt_build_args(config: RefreshConfig, engine_vars: dict[str, str]) -> list[s
             for name, value in config.dbt_vars.items()
         },
     }
+    dbt_vars.update(systems or {})
     as_of = parse_as_of(config.as_of_date)
     if as_of:
         dbt_vars["as_of_date"] = as_of
@@ -64,7 +68,7 @@ def icp_models(
 ) -> Iterator:
     engine = warehouse.engine
     invocation = dbt.cli(
-        dbt_build_args(config, engine.dbt_vars()),
+        dbt_build_args(config, engine.dbt_vars(), warehouse.source_choice().dbt_vars()),
         context=context,
         target_path=engine.dbt_target_dir,
     )

@@ -1,18 +1,72 @@
-{#- Rows read, accepted and rejected per raw table, with the rejections by reason code. Nothing
-    vanishes: rows_read = rows_accepted + rows_rejected for every table (tested). rows_read counts
-    the raw input directly, rows_accepted the staging model, so a lost row shows as a difference. -#}
+{#- Rows read, accepted, rejected and dropped per raw table, with the rejections and drops by
+    reason. Nothing vanishes: rows_read = rows_accepted + rows_rejected + rows_dropped for every
+    table (tested). rows_read counts the raw input directly (a file, a warehouse table, or the rows
+    a connector's tables map to), rows_accepted the staging model, so a lost row shows as a
+    difference. Dropped rows are connector rows that are not data: deleted in the source or
+    superseded history rows. The connector tables that are only looked up (Stripe prices, items,
+    charges, refunds) have a row each too: their rows are accepted or dropped. -#}
 
 with counts as (
 
+    select
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as {{ dbt.type_string() }}) as read_from,
+        cast(null as bigint) as rows_read,
+        cast(null as bigint) as rows_accepted
+    where 1 = 0
+
     {%- for source_name, table_name, table in icp.raw_tables() %}
+    {%- set read = icp.raw_relation(source_name, table_name, with_dropped=true) %}
+    union all
     select
         '{{ table }}' as source_table,
-        (select count(*) as n from {{ source(source_name, table_name) }}) as rows_read,
+        '{{ icp.read_from(table) }}' as read_from,
+        (select count(*) as n from {{ read }}) as rows_read,
         (
             select count(*) as n from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}
         ) as rows_accepted
-    {{- '\n    union all' if not loop.last }}
     {%- endfor %}
+    {%- if execute %}
+    {%- for node in icp.connector_lookup_tables() %}
+    union all
+    select
+        '{{ node.source_name }}.{{ node.name }}' as source_table,
+        '{{ node.source_name }}.{{ node.name }}' as read_from,
+        (select count(*) as n from {{ source(node.source_name, node.name) }}) as rows_read,
+        (
+            select count(*) as n
+            from {{ source(node.source_name, node.name) }} as lookup_rows
+            where {{ icp.drop_reason(node.source_name, node.name, 'lookup_rows') }} is null
+        ) as rows_accepted
+    {%- endfor %}
+    {%- endif %}
+
+),
+
+dropped_rows as (
+
+    select
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as {{ dbt.type_string() }}) as reason_code
+    where 1 = 0
+
+    {%- for source_name, table_name, table in icp.raw_tables()
+        if icp.system_of(table) in icp.connector_models().get(table, {}) %}
+    union all
+    select '{{ table }}' as source_table, _drop_reason as reason_code
+    from {{ icp.raw_relation(source_name, table_name, with_dropped=true) }}
+    where _drop_reason is not null
+    {%- endfor %}
+    {%- if execute %}
+    {%- for node in icp.connector_lookup_tables() %}
+    union all
+    select
+        '{{ node.source_name }}.{{ node.name }}' as source_table,
+        {{ icp.drop_reason(node.source_name, node.name, 'lookup_rows') }} as reason_code
+    from {{ source(node.source_name, node.name) }} as lookup_rows
+    where {{ icp.drop_reason(node.source_name, node.name, 'lookup_rows') }} is not null
+    {%- endfor %}
+    {%- endif %}
 
 ),
 
@@ -22,46 +76,56 @@ rejected as (
 
 ),
 
-by_reason as (
+{%- for kind, relation in [('rejected', 'rejected'), ('dropped', 'dropped_rows')] %}
+
+{{ kind }}_by_reason as (
 
     select
         source_table,
         reason_code,
-        count(*) as rows_rejected
-    from rejected
+        count(*) as rows_{{ kind }}
+    from {{ relation }}
     group by source_table, reason_code
 
 ),
 
-rejected_totals as (
+{{ kind }}_totals as (
 
     select
-        by_reason.source_table,
-        sum(rows_rejected) as rows_rejected,
+        {{ kind }}_by_reason.source_table,
+        sum(rows_{{ kind }}) as rows_{{ kind }},
         {{ icp.ordered_list_agg(
-            dbt.concat(['reason_code', "': '", 'cast(rows_rejected as ' ~ dbt.type_string() ~ ')']),
-            ['-rows_rejected', 'reason_code']
-        ) }} as rejected_by_reason
-    from by_reason
-    group by by_reason.source_table
+            dbt.concat(['reason_code', "': '", 'cast(rows_' ~ kind ~ ' as ' ~ dbt.type_string() ~ ')']),
+            ['-rows_' ~ kind, 'reason_code']
+        ) }} as {{ kind }}_by_reason
+    from {{ kind }}_by_reason
+    group by {{ kind }}_by_reason.source_table
 
 ),
+{%- endfor %}
 
 final as (
 
     select
         counts.source_table,
-        counts.rows_read,
-        counts.rows_accepted,
+        counts.read_from,
+        cast(counts.rows_read as bigint) as rows_read,
+        cast(counts.rows_accepted as bigint) as rows_accepted,
         cast(coalesce(rejected_totals.rows_rejected, 0) as bigint) as rows_rejected,
+        cast(coalesce(dropped_totals.rows_dropped, 0) as bigint) as rows_dropped,
         rejected_totals.rejected_by_reason,
+        dropped_totals.dropped_by_reason,
         case
-            when counts.rows_read > 0
-                then cast(coalesce(rejected_totals.rows_rejected, 0) as double) / counts.rows_read
+            when counts.rows_read - coalesce(dropped_totals.rows_dropped, 0) > 0
+                then
+                    cast(coalesce(rejected_totals.rows_rejected, 0) as double)
+                    / (counts.rows_read - coalesce(dropped_totals.rows_dropped, 0))
         end as rejected_share
     from counts
     left join rejected_totals
         on counts.source_table = rejected_totals.source_table
+    left join dropped_totals
+        on counts.source_table = dropped_totals.source_table
 
 )
 

@@ -5,6 +5,11 @@
     question re-scanned the raw invoices (at a million accounts that was most of the refresh). -#}
 {{ config(materialized='table') }}
 {%- set as_of_var = icp.as_of_date_var() -%}
+{#- With billing = crm the billing tables are the won deals: their dates are the deals' closes,
+    already read, and their cancellations are term ends to come, not events. -#}
+{%- set invoices_relation = icp.raw_relation('billing', 'invoices') -%}
+{%- set subscriptions_relation = icp.raw_relation('billing', 'subscriptions') -%}
+{%- set billing_events = icp.billing_system() != 'crm' -%}
 
 {%- if as_of_var is not none %}
 
@@ -16,52 +21,59 @@ with final as (
 
 {%- else %}
 
-with invoices as (
+with
+{%- if billing_events %}
+
+invoices as (
 
     select max({{ icp.parse_timestamp(icp.clean_text('issued_at')) }}) as event_at
-    from {{ source('billing', 'invoices') }}
+    from {{ invoices_relation }}
 
 ),
 
 subscription_starts as (
 
     select max({{ icp.parse_timestamp(icp.clean_text('started_at')) }}) as event_at
-    from {{ source('billing', 'subscriptions') }}
+    from {{ subscriptions_relation }}
 
 ),
 
 subscription_cancels as (
 
     select max({{ icp.parse_timestamp(icp.clean_text('canceled_at')) }}) as event_at
-    from {{ source('billing', 'subscriptions') }}
+    from {{ subscriptions_relation }}
 
 ),
+
+{%- endif %}
 
 opportunity_closes as (
 
     select max({{ icp.parse_timestamp(icp.clean_text('closed_at')) }}) as event_at
-    from {{ source('crm', 'opportunities') }}
+    from {{ icp.raw_relation('crm', 'opportunities') }}
 
 ),
 
 spend as (
 
     select max({{ icp.parse_timestamp(icp.clean_text('spend_date')) }}) as event_at
-    from {{ source('spend', 'marketing_spend') }}
+    from {{ icp.raw_relation('spend', 'marketing_spend') }}
 
 ),
 
 events as (
 
+    select event_at from opportunity_closes
+    union all
+    select event_at from spend
+    {%- if billing_events %}
+    union all
     select event_at from invoices
     union all
     select event_at from subscription_starts
     union all
     select event_at from subscription_cancels
-    union all
-    select event_at from opportunity_closes
-    union all
-    select event_at from spend
+    {%- endif %}
 
 ),
 
