@@ -26,3 +26,24 @@ def incremental_relations() -> list[str]:
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
     )
+
+
+def published_nodes() -> list[dict]:
+    """The dbt nodes of the published interface, from the prepared manifest: every model and seed
+    whose config says `meta: {published: true}` (the marts folder in dbt_project.yml, and the
+    reference lookups dashboards join). Everything else stays in the private build file."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return sorted(
+        (
+            node
+            for node in manifest["nodes"].values()
+            if node["resource_type"] in ("model", "seed")
+            and (node["config"].get("meta") or {}).get("published") is True
+        ),
+        key=lambda node: (node["schema"], node["alias"]),
+    )
+
+
+def published_relations() -> list[str]:
+    """`schema.table` of the published interface, the tables the published file holds."""
+    return [f"{node['schema']}.{node['alias']}" for node in published_nodes()]
