@@ -82,7 +82,8 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="DIR",
         default=os.environ.get("ICP_EXPORT_PARQUET_DIR") or None,
-        help="also write every mart as DIR/<table>.parquet after publishing "
+        help="also write every published table (the marts and the reference lookups, nothing of "
+        "the inner layers) as DIR/<table>.parquet after publishing "
         "(for BI tools that read files; default: $ICP_EXPORT_PARQUET_DIR)",
     )
     parser.add_argument(
@@ -119,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("ICP_DBT_TARGET") or "duckdb",
         help="engine (default: $ICP_DBT_TARGET or duckdb). spark needs the spark extra and runs "
         "dbt on Spark in this process; --warehouse is then a directory and every mart is written "
-        "as Parquet at DIR/marts/<table>/ (docs/scaling.md)",
+        "as Parquet at DIR/marts/<table>/, the inner layers in the private DIR/.icp-build/ "
+        "(docs/scaling.md)",
     )
     backfill = commands.add_parser(
         "backfill-drift",
@@ -297,14 +299,15 @@ def spark_refresh(options: RefreshOptions, as_of: str | None, started: float) ->
     except RawInputError as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     except spark.SparkBuildError as error:
-        raise CommandError(f"{error} ({options.warehouse / 'dbt-logs'})", EXIT_FAILED) from None
+        logs = spark.build_dir(options.warehouse) / "dbt-logs"
+        raise CommandError(f"{error} ({logs})", EXIT_FAILED) from None
     print(
         f"Spark: raw files landed in {built.register_seconds:.1f} s, "
         f"dbt build {built.build_seconds:.1f} s",
         file=sys.stderr,
     )
     with duckdb.connect() as conn:
-        spark.parquet_views(conn, options.warehouse)
+        spark.parquet_views(conn, options.warehouse, include_build=False)
         return print_summary_of(conn, options.warehouse / "marts", time.monotonic() - started)
 
 

@@ -2,15 +2,19 @@
 
 dbt-spark's `session` method runs Spark inside this process (pyspark, the `spark` extra), which is
 how the tests and a laptop build on Spark. Every table lands as Parquet under the warehouse
-directory, `<warehouse>/<schema>/<table>/`, so DuckDB (or any Parquet reader) can read the marts at
-`<warehouse>/marts/<table>/*.parquet`.
+directory: the published interface (the marts and the reference lookups) at
+`<warehouse>/<schema>/<table>/`, so DuckDB or any Parquet reader finds the marts at
+`<warehouse>/marts/<table>/*.parquet`; every other layer at
+`<warehouse>/.icp-build/<schema>/<table>/`, the private, owner-only build directory that also holds
+the metastore and dbt's files (the raw tables and the staging quarantine hold the input's personal
+data).
 
 The raw layer matches the DuckDB one (orchestration/raw_files.py) and reuses its checks: each input
 file is found and its header checked against the contract, then read in place (CSV: header row,
 RFC 4180 quoting, multi-line fields) and written once as the Parquet table `raw.<table>` at
-`<warehouse>/raw/<table>/`: the contract's column names, every value a string, and `_row_number` in
-file order. The catalog is a Derby metastore under the warehouse directory, so a later dbt process
-(`ICP_DBT_TARGET=spark dbt build`) still finds the tables.
+`<warehouse>/.icp-build/raw/<table>/`: the contract's column names, every value a string, and
+`_row_number` in file order. The catalog is a Derby metastore in the build directory, so a later
+dbt process (`ICP_DBT_TARGET=spark dbt build`) still finds the tables.
 
 On a cluster the raw tables are usually already in the warehouse: point the `raw_schema` var at them
 and skip the registration (docs/scaling.md).
@@ -44,6 +48,7 @@ from orchestration.raw_files import (
     sql_string,
 )
 from orchestration.settings import parse_as_of
+from orchestration.warehouse import WORKING_DIR_NAME, make_private
 
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult
@@ -55,6 +60,12 @@ WAREHOUSE_ENV = "ICP_SPARK_WAREHOUSE"
 
 # The dbt schemas a build writes (macros/generate_schema_name.sql), each a folder of tables.
 SCHEMAS = ("raw", "reference", "staging", "intermediate", "marts")
+
+
+def build_dir(warehouse: Path) -> Path:
+    """The private part of a Spark warehouse: every layer but the published one, the metastore
+    and dbt's files (the same directory name as the DuckDB build's)."""
+    return warehouse / WORKING_DIR_NAME
 
 
 def parquet_scan(folder: Path) -> str:
@@ -120,7 +131,8 @@ def start_session(warehouse: Path) -> SparkSession:
                 f"this process's Spark session uses {current}; a build into {warehouse} needs "
                 "a new process"
             )
-    warehouse.mkdir(parents=True, exist_ok=True)
+    build_dir(warehouse).mkdir(parents=True, exist_ok=True)
+    make_private(build_dir(warehouse))
     os.environ[WAREHOUSE_ENV] = str(warehouse)
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in settings.items():
@@ -238,7 +250,7 @@ def register(spark: SparkSession, table: RawTable, data_dir: Path, warehouse: Pa
     mapping = column_mapping(table, path, header)
     spark.sql(file_view_sql(source, path, fmt, len(header)))
     spark.sql(f"drop table if exists {RAW_SCHEMA}.{table.name}")
-    location = warehouse / RAW_SCHEMA / table.name
+    location = build_dir(warehouse) / RAW_SCHEMA / table.name
     try:
         counts = [(row[0], row[1]) for row in spark.sql(partition_rows_sql(source)).collect()]
         starts = partition_starts(counts)
@@ -281,11 +293,12 @@ def run_dbt(warehouse: Path, args: list[str]) -> dbtRunnerResult:
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target", TARGET,
-        "--target-path", str(warehouse / "dbt-target"),
+        "--target-path", str(build_dir(warehouse) / "dbt-target"),
     ]  # fmt: skip
     command, rest = args[0], args[1:]
+    logs = build_dir(warehouse) / "dbt-logs"
     result = dbtRunner().invoke(
-        ["--log-path", str(warehouse / "dbt-logs"), "--no-use-colors", command, *common, *rest]
+        ["--log-path", str(logs), "--no-use-colors", command, *common, *rest]
     )
     if not result.success:
         raise SparkBuildError(f"dbt {command} on Spark failed: {result.exception or 'see log'}")
@@ -303,7 +316,7 @@ def build(
     as_of = parse_as_of(as_of)
     spark = start_session(warehouse)
     run_dbt(warehouse, ["parse"])
-    tables = load_contract(warehouse / "dbt-target" / "manifest.json")
+    tables = load_contract(build_dir(warehouse) / "dbt-target" / "manifest.json")
     started = time.perf_counter()
     found = register_all(spark, tables, data_dir, warehouse)
     registered = time.perf_counter()
@@ -315,16 +328,20 @@ def build(
     return SparkBuild(warehouse, found, registered - started, time.perf_counter() - registered)
 
 
-def parquet_views(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
-    """DuckDB views `<schema>.<table>` over every Parquet table a Spark build wrote: how the
-    summary, the materialization metadata and the drift checks read a Spark warehouse."""
+def parquet_views(
+    conn: duckdb.DuckDBPyConnection, warehouse: Path, include_build: bool = True
+) -> None:
+    """DuckDB views `<schema>.<table>` over the Parquet tables a Spark build wrote: the published
+    ones, and with `include_build` the private layers too. How the summary (published only), the
+    materialization metadata and the drift checks read a Spark warehouse."""
+    roots = [warehouse, build_dir(warehouse)] if include_build else [warehouse]
     for schema in SCHEMAS:
-        folder = warehouse / schema
         conn.execute(f"create schema if not exists {schema}")
-        for table in sorted(path for path in folder.glob("*") if path.is_dir()):
-            conn.execute(
-                f"create view {schema}.{table.name} as select * from {parquet_scan(table)}"
-            )
+        for root in roots:
+            for table in sorted(path for path in (root / schema).glob("*") if path.is_dir()):
+                conn.execute(
+                    f"create view {schema}.{table.name} as select * from {parquet_scan(table)}"
+                )
 
 
 def land_raw_files(tables: list[RawTable], data_dir: Path, warehouse: Path) -> list[RawFile]:

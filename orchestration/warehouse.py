@@ -203,27 +203,30 @@ def copy_table(conn: duckdb.DuckDBPyConnection, relation: str) -> None:
 
 @dataclass(frozen=True)
 class SparkWarehouse:
-    """The same refresh on Spark (`ICP_DBT_TARGET=spark`): `path` is a directory where every table
-    is written as Parquet, `<path>/<schema>/<table>/`, in place. There is no working copy and no
-    publish step: a reader may see a table being rewritten (docs/scaling.md)."""
+    """The same refresh on Spark (`ICP_DBT_TARGET=spark`): `path` is a directory where Spark writes
+    every table as Parquet, in place: the published interface at `<path>/<schema>/<table>/`, the
+    other layers, the metastore and dbt's files in the owner-only `<path>/.icp-build/`. There is
+    no working copy and no publish step: a reader may see a table being rewritten
+    (docs/scaling.md)."""
 
     path: Path
 
     @property
     def working_dir(self) -> Path:
-        return self.path
+        return self.path / WORKING_DIR_NAME
 
     @property
     def lock_path(self) -> Path:
-        return self.path / ".refresh.lock"
+        return self.working_dir / "refresh.lock"
 
     @property
     def dbt_target_dir(self) -> Path:
-        return self.path / "dbt-target"
+        return self.working_dir / "dbt-target"
 
     def start_build(self, history_tables: Sequence[str] = ()) -> None:
         """Nothing to prepare: the drift history stays in its partitioned Parquet tables."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.working_dir.mkdir(parents=True, exist_ok=True)
+        make_private(self.working_dir)
 
     def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
         from orchestration import spark
@@ -235,20 +238,31 @@ class SparkWarehouse:
 
     @contextmanager
     def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """DuckDB views `<schema>.<table>` over the Parquet tables Spark wrote."""
+        """DuckDB views `<schema>.<table>` over every Parquet table Spark wrote."""
         from orchestration import spark
 
         with duckdb.connect() as conn:
             spark.parquet_views(conn, self.path)
             yield conn
 
-    read_published = read_built
+    @contextmanager
+    def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """DuckDB views over the published tables only."""
+        from orchestration import spark
+
+        with duckdb.connect() as conn:
+            spark.parquet_views(conn, self.path, include_build=False)
+            yield conn
 
     def publish(self, relations: Sequence[str]) -> None:
         """Spark wrote the published tables in place (macros/spark/storage.sql)."""
 
     def size_bytes(self) -> int:
-        return sum(path.stat().st_size for path in (self.path / "marts").rglob("*.parquet"))
+        """The published tables' files."""
+        files = (
+            path for path in self.path.rglob("*.parquet") if self.working_dir not in path.parents
+        )
+        return sum(path.stat().st_size for path in files)
 
 
 # What a refresh builds: a DuckDB file published atomically, or Parquet tables written by Spark.

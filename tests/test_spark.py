@@ -17,6 +17,7 @@ import json
 import math
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.project import DBT_PROJECT_DIR
+from orchestration.project import DBT_PROJECT_DIR, published_relations
 from orchestration.raw_files import load_contract, register_all, sql_string
 from tests.conftest import AS_OF, COMPANY, awkward_copy, materialize_refresh
 
@@ -37,17 +38,9 @@ if shutil.which("java") is None:
 
 from orchestration import cli, spark  # noqa: E402 - after the skips: imports pyspark lazily anyway
 
-MARTS = (
-    "dim_accounts",
-    "fct_cac",
-    "fct_unattributed_spend",
-    "fct_account_icp_criteria",
-    "icp_suggestions",
-    "dim_contacts",
-    "rejected_rows",
-    "fct_load_audit",
-    "icp_drift",
-    "icp_drift_contributions",
+# The published tables of schema marts (the interface), as the manifest declares them.
+MARTS = tuple(
+    relation.split(".")[1] for relation in published_relations() if relation.startswith("marts.")
 )
 
 
@@ -101,21 +94,39 @@ def test_mart_matches_duckdb(table: str, spark_warehouse: Path, company_warehous
 
 
 def test_marts_are_parquet_under_the_warehouse(spark_warehouse: Path) -> None:
-    """Every table is a Parquet folder `<warehouse>/<schema>/<table>/`; nothing in the cwd."""
+    """The published tables are Parquet folders `<warehouse>/<schema>/<table>/`, the marts and the
+    reference lookups only; every other layer, the metastore and dbt's files are in the
+    owner-only `<warehouse>/.icp-build/`; nothing in the cwd."""
     for table in MARTS:
         assert list((spark_warehouse / "marts" / table).glob("**/*.parquet")), table
     drift = spark_warehouse / "marts" / "icp_drift" / f"as_of_date={AS_OF}"
     assert list(drift.glob("*.parquet")), "icp_drift is partitioned by as_of_date"
-    assert (spark_warehouse / "metastore_db").is_dir()
+    published = {
+        f"{schema.name}.{table.name}"
+        for schema in spark_warehouse.iterdir()
+        if schema.name != ".icp-build"
+        for table in schema.iterdir()
+    }
+    assert published == set(published_relations())
+    private = spark.build_dir(spark_warehouse)
+    assert sorted(path.name for path in spark_warehouse.iterdir()) == [
+        ".icp-build",
+        "marts",
+        "reference",
+    ]
+    assert stat.S_IMODE(private.stat().st_mode) == 0o700
+    assert list((private / "staging" / "base_crm__contacts").glob("*.parquet"))
+    assert list((private / "raw" / "crm_contacts").glob("*.parquet"))
+    assert (private / "metastore_db").is_dir()
     assert not (Path.cwd() / "metastore_db").exists()
     assert not (Path.cwd() / "spark-warehouse").exists()
 
 
 def test_profile_settings_follow_the_warehouse(tmp_path: Path) -> None:
     settings = spark.profile_settings({spark.WAREHOUSE_ENV: str(tmp_path)})
-    assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/spark-warehouse"
+    assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/.icp-build/spark-warehouse"
     assert (
-        f"databaseName={tmp_path}/metastore_db;"
+        f"databaseName={tmp_path}/.icp-build/metastore_db;"
         in settings["spark.hadoop.javax.jdo.option.ConnectionURL"]
     )
     assert settings["spark.sql.session.timeZone"] == "UTC"
@@ -255,7 +266,7 @@ def show_on_duckdb(sql: str, tmp_path: Path) -> list[dict[str, object]]:
 def test_engine_specific_macros_agree(spark_warehouse: Path, tmp_path: Path) -> None:
     sql = macro_sql()
     duck = show_on_duckdb(sql, tmp_path)
-    on_spark = show_on_spark(sql, spark_warehouse / "dbt-target")
+    on_spark = show_on_spark(sql, spark.build_dir(spark_warehouse) / "dbt-target")
     assert len(duck) == len(TEXTS)
     differences = [
         (TEXTS[int(duck_row["case_id"])], column, duck_row[column], spark_row[column])
@@ -281,7 +292,7 @@ def test_engine_specific_macros_agree(spark_warehouse: Path, tmp_path: Path) -> 
 def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
     """Spark's raw tables hold what DuckDB's raw views show: names, text values, file order."""
     data = awkward_copy(tmp_path)
-    tables = load_contract(spark_warehouse / "dbt-target" / "manifest.json")
+    tables = load_contract(spark.build_dir(spark_warehouse) / "dbt-target" / "manifest.json")
     session = spark.start_session(spark_warehouse)
     raw_dir = tmp_path / "spark-raw"
     found = spark.register_all(session, tables, data, raw_dir)
@@ -291,9 +302,8 @@ def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
         for table in tables:
             names = ", ".join(("_row_number", *table.columns))
             duck_rows = conn.execute(f"select {names} from raw.{table.name} order by 1").fetchall()
-            spark_rows = conn.execute(
-                f"select {names} from {spark.parquet_scan(raw_dir / 'raw' / table.name)} order by 1"
-            ).fetchall()
+            landed = spark.parquet_scan(spark.build_dir(raw_dir) / "raw" / table.name)
+            spark_rows = conn.execute(f"select {names} from {landed} order by 1").fetchall()
             assert spark_rows == duck_rows, table.name
 
 

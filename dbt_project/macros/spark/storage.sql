@@ -14,13 +14,18 @@
 {%- endmacro %}
 
 {#- dbt-spark writes a table at `<location_root>/<table>`. A model's own location_root wins; else
-    the root is `<ICP_SPARK_WAREHOUSE>/<schema>`, so the marts land at `<warehouse>/marts/<table>/`
-    whatever the metastore's warehouse directory. Without ICP_SPARK_WAREHOUSE tables are managed
-    (the metastore decides where they live), as on a shared cluster. -#}
+    the published interface (config `meta: {published: true}`: the marts and the reference lookups
+    dashboards join) lands at `<ICP_SPARK_WAREHOUSE>/<schema>/<table>/`, and every other layer in
+    the private build directory `<ICP_SPARK_WAREHOUSE>/.icp-build/<schema>/<table>/` (it holds the
+    input's personal data; orchestration/warehouse.py names it and keeps it owner-only). Without
+    ICP_SPARK_WAREHOUSE tables are managed (the metastore decides where they live), as on a shared
+    cluster. -#}
 {% macro spark__location_clause() %}
   {%- set location_root = config.get('location_root', validator=validation.any[basestring]) -%}
   {%- if location_root is none and env_var('ICP_SPARK_WAREHOUSE', '') != '' -%}
-    {%- set location_root = env_var('ICP_SPARK_WAREHOUSE').rstrip('/') ~ '/' ~ model['schema'] -%}
+    {%- set published = (config.get('meta') or {}).get('published', false) -%}
+    {%- set root = env_var('ICP_SPARK_WAREHOUSE').rstrip('/') ~ ('' if published else '/.icp-build') -%}
+    {%- set location_root = root ~ '/' ~ model['schema'] -%}
   {%- endif -%}
   {%- if location_root is not none %}
     location {{ icp.spark_literal(location_root ~ '/' ~ model['alias']) }}
