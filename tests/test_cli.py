@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.project import published_relations
 from tests.conftest import AS_OF, COMPANY, awkward_copy, query
 from tests.test_quarantine import MARTS
 
@@ -59,7 +60,10 @@ def test_refresh_twice_gives_identical_marts(published: Path, tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert marts_contents(again) == marts_contents(published)
-    # The Parquet export holds every mart with the same rows.
+    # The Parquet export holds the published tables (nothing of the inner layers), every mart with
+    # the same rows.
+    published = {relation.split(".")[1] for relation in published_relations()}
+    assert {path.stem for path in exported.glob("*.parquet")} == published
     for mart in MARTS:
         [(rows,)] = query(again, f"select count(*) from marts.{mart}")
         with duckdb.connect() as conn:
