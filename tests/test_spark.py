@@ -49,7 +49,12 @@ def spark_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The fixture company built on Spark: one Spark session for the whole test session."""
     warehouse = tmp_path_factory.mktemp("spark") / "warehouse"
     paths = ["--data-dir", str(COMPANY), "--warehouse", str(warehouse)]
-    assert cli.main(["refresh", "--target", "spark", *paths, "--as-of", AS_OF]) == 0
+    with pytest.MonkeyPatch.context() as env:
+        # `icp refresh` hands its settings to the Dagster resources through the environment: keep
+        # them (the spark target above all) from reaching the DuckDB builds of later fixtures.
+        for name in ("ICP_DBT_TARGET", "ICP_DATA_DIR", "ICP_WAREHOUSE"):
+            env.delenv(name, raising=False)
+        assert cli.main(["refresh", "--target", "spark", *paths, "--as-of", AS_OF]) == 0
     yield warehouse
     spark.stop_session()
 
