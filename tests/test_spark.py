@@ -53,7 +53,7 @@ def spark_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         # `icp refresh` hands its settings to the Dagster resources through the environment: keep
         # them (the spark target above all) from reaching the DuckDB builds of later fixtures.
         for name in ("ICP_DBT_TARGET", "ICP_DATA_DIR", "ICP_WAREHOUSE"):
-            env.delenv(name, raising=False)
+            env.setenv(name, "")  # recorded, so the exit restores (or removes) it
         assert cli.main(["refresh", "--target", "spark", *paths, "--as-of", AS_OF]) == 0
     yield warehouse
     spark.stop_session()
