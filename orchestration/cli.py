@@ -85,7 +85,8 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         "--export-parquet",
         type=Path,
         metavar="DIR",
-        help="also write every mart as DIR/<table>.parquet after publishing "
+        help="also write every published table (the marts and the reference lookups, nothing of "
+        "the inner layers) as DIR/<table>.parquet after publishing "
         "(for BI tools that read files; default: $ICP_EXPORT_PARQUET_DIR)",
     )
     parser.add_argument(
@@ -111,7 +112,8 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         choices=DBT_TARGETS,
         help="engine (default: $ICP_DBT_TARGET or duckdb). spark needs the spark extra and builds "
         "with dbt on local Spark; --warehouse is then a directory and every mart is written "
-        "as Parquet at DIR/marts/<table>/ (docs/scaling.md)",
+        "as Parquet at DIR/marts/<table>/, the inner layers in the private DIR/.icp-build/ "
+        "(docs/scaling.md)",
     )
 
 

@@ -47,6 +47,26 @@ def mart_models() -> list[dict[str, Any]]:
     return [node for node in models() if node["schema"] == "marts"]
 
 
+def published_nodes() -> list[dict[str, Any]]:
+    """The dbt nodes of the published interface: every model and seed whose config says
+    `meta: {published: true}` (the marts folder in dbt_project.yml, and the reference lookups
+    dashboards join). Everything else stays in the private build directory."""
+    return sorted(
+        (
+            node
+            for node in load()["nodes"].values()
+            if node["resource_type"] in ("model", "seed")
+            and (node["config"].get("meta") or {}).get("published") is True
+        ),
+        key=relation,
+    )
+
+
+def published_relations() -> list[str]:
+    """`schema.table` of the published interface, the tables the published file holds."""
+    return [relation(node) for node in published_nodes()]
+
+
 def incremental_relations() -> list[str]:
     """`schema.table` of the incremental models (the drift history): the rows one refresh hands to
     the next."""

@@ -172,7 +172,7 @@ def latest_drift(conn: duckdb.DuckDBPyConnection) -> Table:
         """
         select signal, status, value, reference_value, current_value
         from marts.icp_drift
-        where as_of_date = (select max(as_of_date) from staging.stg_run__as_of_date)
+        where as_of_date = (select max(as_of_date) from marts.dim_refresh)
         order by case when signal = 'overall' then 1 else 0 end, signal
         """,
     )
@@ -187,7 +187,7 @@ def top_contributors(conn: duckdb.DuckDBPyConnection, limit: int = 3) -> list[st
         select replace(signal, 'psi_', '') as attribute, coalesce(value, '(unknown)') as value,
                reference_share, current_share, contribution
         from marts.icp_drift_contributions
-        where as_of_date = (select max(as_of_date) from staging.stg_run__as_of_date)
+        where as_of_date = (select max(as_of_date) from marts.dim_refresh)
         order by contribution desc, signal, value
         limit {int(limit)}
         """,

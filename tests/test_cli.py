@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration import manifest
 from tests.helpers import AS_OF, COMPANY, MARTS, awkward_copy, icp, query, sha256
 
 
@@ -45,7 +46,10 @@ def test_refresh_twice_gives_identical_marts(published: Path, tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert marts_contents(again) == marts_contents(published)
-    # The Parquet export holds every mart with the same rows.
+    # The Parquet export holds the published tables (nothing of the inner layers), every mart with
+    # the same rows.
+    published = {relation.split(".")[1] for relation in manifest.published_relations()}
+    assert {path.stem for path in exported.glob("*.parquet")} == published
     for mart in MARTS:
         [(rows,)] = query(again, f"select count(*) from marts.{mart}")
         with duckdb.connect() as conn:

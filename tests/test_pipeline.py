@@ -132,7 +132,5 @@ def test_cac_conservation(company_warehouse: Path) -> None:
 
 def test_default_as_of_is_latest_event_date(company_warehouse: Path) -> None:
     # The fixture's latest event is opportunity O4 closing on 2024-06-30.
-    rows = query(
-        company_warehouse, "select cast(as_of_date as varchar) from staging.stg_run__as_of_date"
-    )
+    rows = query(company_warehouse, "select cast(as_of_date as varchar) from marts.dim_refresh")
     assert rows == [("2024-06-30",)]

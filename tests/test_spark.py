@@ -17,6 +17,7 @@ import json
 import math
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -39,19 +40,11 @@ if shutil.which("java") is None:
 from orchestration import cli  # noqa: E402 - after the skips: imports pyspark lazily anyway
 from orchestration.engines import spark  # noqa: E402
 
-MARTS = (
-    "dim_accounts",
-    "fct_cac",
-    "fct_unattributed_spend",
-    "fct_account_icp_criteria",
-    "icp_suggestions",
-    "icp_backtest",
-    "icp_versions",
-    "dim_contacts",
-    "rejected_rows",
-    "fct_load_audit",
-    "icp_drift",
-    "icp_drift_contributions",
+# The published tables of schema marts (the interface), as the manifest declares them.
+MARTS = tuple(
+    relation.split(".")[1]
+    for relation in manifest.published_relations()
+    if relation.startswith("marts.")
 )
 
 
@@ -105,12 +98,30 @@ def test_mart_matches_duckdb(table: str, spark_warehouse: Path, company_warehous
 
 
 def test_marts_are_parquet_under_the_warehouse(spark_warehouse: Path) -> None:
-    """Every table is a Parquet folder `<warehouse>/<schema>/<table>/`; nothing in the cwd."""
+    """The published tables are Parquet folders `<warehouse>/<schema>/<table>/`, the marts and the
+    reference lookups only; every other layer, the metastore and dbt's files are in the
+    owner-only `<warehouse>/.icp-build/`; nothing in the cwd."""
     for table in MARTS:
         assert list((spark_warehouse / "marts" / table).glob("**/*.parquet")), table
     drift = spark_warehouse / "marts" / "icp_drift" / f"as_of_date={AS_OF}"
     assert list(drift.glob("*.parquet")), "icp_drift is partitioned by as_of_date"
-    assert (spark_warehouse / "metastore_db").is_dir()
+    published = {
+        f"{schema.name}.{table.name}"
+        for schema in spark_warehouse.iterdir()
+        if schema.name != ".icp-build"
+        for table in schema.iterdir()
+    }
+    assert published == set(manifest.published_relations())
+    private = spark.build_dir(spark_warehouse)
+    assert sorted(path.name for path in spark_warehouse.iterdir()) == [
+        ".icp-build",
+        "marts",
+        "reference",
+    ]
+    assert stat.S_IMODE(private.stat().st_mode) == 0o700
+    assert list((private / "staging" / "base_crm__contacts").glob("*.parquet"))
+    assert list((private / "raw" / "crm_contacts").glob("*.parquet"))
+    assert (private / "metastore_db").is_dir()
     assert not (Path.cwd() / "metastore_db").exists()
     assert not (Path.cwd() / "spark-warehouse").exists()
 
@@ -227,7 +238,7 @@ def show_on_spark(sql: str, warehouse: Path) -> list[dict[str, object]]:
     from dbt.cli.main import dbtRunner
 
     spark.start_session(warehouse)
-    target_path = warehouse / "dbt-target"
+    target_path = spark.SparkWarehouse(warehouse).dbt_target_dir
     result = dbtRunner().invoke(dbt_args(spark.TARGET, sql, target_path))
     assert result.success, result.exception
     text = io.StringIO()
@@ -278,7 +289,7 @@ def test_engine_specific_macros_agree(spark_warehouse: Path, tmp_path: Path) -> 
 def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
     """Spark's raw tables hold what DuckDB's raw views show: names, text values, file order."""
     data = awkward_copy(tmp_path)
-    tables = manifest.contract(spark_warehouse / "dbt-target" / "manifest.json")
+    tables = manifest.contract(spark.build_dir(spark_warehouse) / "dbt-target" / "manifest.json")
     session = spark.start_session(spark_warehouse)
     raw_dir = tmp_path / "spark-raw"
     found = spark.register_all(session, tables, data, raw_dir)
@@ -288,9 +299,8 @@ def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
         for table in tables:
             names = ", ".join(("_row_number", *table.columns))
             duck_rows = conn.execute(f"select {names} from raw.{table.name} order by 1").fetchall()
-            spark_rows = conn.execute(
-                f"select {names} from {spark.parquet_scan(raw_dir / 'raw' / table.name)} order by 1"
-            ).fetchall()
+            landed = spark.parquet_scan(spark.build_dir(raw_dir) / "raw" / table.name)
+            spark_rows = conn.execute(f"select {names} from {landed} order by 1").fetchall()
             assert spark_rows == duck_rows, table.name
 
 

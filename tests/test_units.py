@@ -145,9 +145,9 @@ def test_each_engine_builds_where_its_profile_is_told(tmp_path: Path) -> None:
 
 def test_spark_profile_follows_the_warehouse_and_the_environment(tmp_path: Path) -> None:
     settings = profile_settings(tmp_path, {"ICP_SPARK_SHUFFLE_PARTITIONS": "7"})
-    assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/spark-warehouse"
+    assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/.icp-build/spark-warehouse"
     assert (
-        f"databaseName={tmp_path}/metastore_db;"
+        f"databaseName={tmp_path}/.icp-build/metastore_db;"
         in (settings["spark.hadoop.javax.jdo.option.ConnectionURL"])
     )
     assert settings["spark.sql.shuffle.partitions"] == "7"

@@ -26,6 +26,21 @@ import duckdb
 
 from orchestration.raw_files import RawFile, RawTable
 
+# The build directory's name, beside the published file (DuckDB) or inside the warehouse (Spark).
+WORKING_DIR_NAME = ".icp-build"
+# The build directory and its files: owner-only, they hold every layer, personal data included.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private(directory: Path) -> None:
+    """Owner-only access to the build directory and the files in it (the build file, its WAL,
+    the lock): they hold the staging layer, which holds the input's personal data."""
+    directory.chmod(PRIVATE_DIR_MODE)
+    for path in directory.iterdir():
+        if path.is_file():
+            path.chmod(PRIVATE_FILE_MODE)
+
 
 class WarehouseBusy(RuntimeError):
     """Another refresh holds the warehouse lock for longer than we were willing to wait."""
@@ -69,8 +84,8 @@ class Engine(Protocol):
         """The tables readers see."""
         ...
 
-    def publish(self) -> None:
-        """Make the build the warehouse readers see."""
+    def publish(self, relations: Sequence[str]) -> None:
+        """Make `relations` (`schema.table`, the published interface) what readers see."""
         ...
 
     def size_bytes(self) -> int: ...
@@ -86,7 +101,7 @@ class WarehouseLock:
 
     def acquire(self) -> None:
         self.engine.working_dir.mkdir(parents=True, exist_ok=True)
-        handle = os.open(self.engine.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        handle = os.open(self.engine.lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
         deadline = time.monotonic() + self.timeout_seconds
         while True:
             try:

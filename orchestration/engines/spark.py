@@ -2,15 +2,19 @@
 
 dbt-spark's `session` method runs Spark inside the dbt process (pyspark, the `spark` extra), which
 is how the tests and a laptop build on Spark; the refresh is the same Dagster job as on DuckDB.
-Every table lands as Parquet under the warehouse directory, `<warehouse>/<schema>/<table>/`, so
-DuckDB (or any Parquet reader) can read the marts at `<warehouse>/marts/<table>/*.parquet`.
+Every table lands as Parquet under the warehouse directory: the published interface (the marts and
+the reference lookups) at `<warehouse>/<schema>/<table>/`, so DuckDB or any Parquet reader finds
+the marts at `<warehouse>/marts/<table>/*.parquet`; every other layer at
+`<warehouse>/.icp-build/<schema>/<table>/`, the private, owner-only build directory that also holds
+the metastore and dbt's files (the raw tables and the staging quarantine hold the input's personal
+data).
 
 The raw layer matches the DuckDB one (orchestration/raw_files.py) and reuses its checks: each input
 file is found and its header checked against the contract, then read in place (CSV: header row,
 RFC 4180 quoting, multi-line fields) and written once as the Parquet table `raw.<table>` at
-`<warehouse>/raw/<table>/`: the contract's column names, every value a string, and `_row_number` in
-file order. The catalog is a Derby metastore under the warehouse directory, so the dbt process
-Dagster starts next still finds the tables.
+`<warehouse>/.icp-build/raw/<table>/`: the contract's column names, every value a string, and
+`_row_number` in file order. The catalog is a Derby metastore in the build directory, so the dbt
+process Dagster starts next still finds the tables.
 
 On a cluster the raw tables are usually already in the warehouse: point the `raw_schema` var at them
 and skip the registration (docs/scaling.md).
@@ -31,6 +35,7 @@ import jinja2
 import yaml
 
 from orchestration.config import profile_environment
+from orchestration.engines.base import WORKING_DIR_NAME, make_private
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import (
     RAW_SCHEMA,
@@ -53,6 +58,12 @@ WAREHOUSE_VAR = "icp_spark_warehouse"
 
 # The dbt schemas a build writes (macros/generate_schema_name.sql), each a folder of tables.
 SCHEMAS = ("raw", "reference", "staging", "intermediate", "marts")
+
+
+def build_dir(warehouse: Path) -> Path:
+    """The private part of a Spark warehouse: every layer but the published one, the metastore
+    and dbt's files (the same directory name as the DuckDB build's)."""
+    return warehouse / WORKING_DIR_NAME
 
 
 def parquet_scan(folder: Path) -> str:
@@ -127,7 +138,8 @@ def start_session(warehouse: Path) -> SparkSession:
                 f"this process's Spark session uses {current}; a build into {warehouse} needs "
                 "a new process"
             )
-    warehouse.mkdir(parents=True, exist_ok=True)
+    build_dir(warehouse).mkdir(parents=True, exist_ok=True)
+    make_private(build_dir(warehouse))
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in settings.items():
         builder = builder.config(key, value)
@@ -244,7 +256,7 @@ def register(spark: SparkSession, table: RawTable, data_dir: Path, warehouse: Pa
     mapping = column_mapping(table, path, header)
     spark.sql(file_view_sql(source, path, fmt, len(header)))
     spark.sql(f"drop table if exists {RAW_SCHEMA}.{table.name}")
-    location = warehouse / RAW_SCHEMA / table.name
+    location = build_dir(warehouse) / RAW_SCHEMA / table.name
     try:
         counts = [(row[0], row[1]) for row in spark.sql(partition_rows_sql(source)).collect()]
         starts = partition_starts(counts)
@@ -269,16 +281,20 @@ def register_all(
     return [register(spark, table, data_dir, warehouse) for table in tables]
 
 
-def parquet_views(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
-    """DuckDB views `<schema>.<table>` over every Parquet table a Spark build wrote: how the
-    summary, the materialization metadata and the drift checks read a Spark warehouse."""
+def parquet_views(
+    conn: duckdb.DuckDBPyConnection, warehouse: Path, include_build: bool = True
+) -> None:
+    """DuckDB views `<schema>.<table>` over the Parquet tables a Spark build wrote: the published
+    ones, and with `include_build` the private layers too. How the summary (published only), the
+    materialization metadata and the drift checks read a Spark warehouse."""
+    roots = [warehouse, build_dir(warehouse)] if include_build else [warehouse]
     for schema in SCHEMAS:
-        folder = warehouse / schema
         conn.execute(f"create schema if not exists {schema}")
-        for table in sorted(path for path in folder.glob("*") if path.is_dir()):
-            conn.execute(
-                f"create view {schema}.{table.name} as select * from {parquet_scan(table)}"
-            )
+        for root in roots:
+            for table in sorted(path for path in (root / schema).glob("*") if path.is_dir()):
+                conn.execute(
+                    f"create view {schema}.{table.name} as select * from {parquet_scan(table)}"
+                )
 
 
 def land_raw_files(tables: list[RawTable], data_dir: Path, warehouse: Path) -> list[RawFile]:
@@ -300,27 +316,29 @@ def land_in_child_process(tables: list[RawTable], data_dir: Path, warehouse: Pat
 
 @dataclass(frozen=True)
 class SparkWarehouse:
-    """The Spark engine (target `spark`): `path` is a directory where every table
-    is written as Parquet, `<path>/<schema>/<table>/`, in place. There is no working copy and no
-    publish step: a reader may see a table being rewritten (docs/scaling.md)."""
+    """The Spark engine (target `spark`): `path` is a directory where every table is written as
+    Parquet, in place: the published interface at `<path>/<schema>/<table>/`, the other layers,
+    the metastore and dbt's files in the owner-only `<path>/.icp-build/`. There is no working copy
+    and no publish step: a reader may see a table being rewritten (docs/scaling.md)."""
 
     path: Path
 
     @property
     def working_dir(self) -> Path:
-        return self.path
+        return build_dir(self.path)
 
     @property
     def lock_path(self) -> Path:
-        return self.path / ".refresh.lock"
+        return self.working_dir / "refresh.lock"
 
     @property
     def dbt_target_dir(self) -> Path:
-        return self.path / "dbt-target"
+        return self.working_dir / "dbt-target"
 
     def start_build(self, history_tables: Sequence[str] = ()) -> None:
         """Nothing to prepare: the drift history stays in its partitioned Parquet tables."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.working_dir.mkdir(parents=True, exist_ok=True)
+        make_private(self.working_dir)
 
     def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
         return land_in_child_process(list(tables), data_dir, self.path)
@@ -330,15 +348,24 @@ class SparkWarehouse:
 
     @contextmanager
     def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """DuckDB views `<schema>.<table>` over the Parquet tables Spark wrote."""
+        """DuckDB views `<schema>.<table>` over every Parquet table Spark wrote."""
         with duckdb.connect() as conn:
             parquet_views(conn, self.path)
             yield conn
 
-    read_published = read_built
+    @contextmanager
+    def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """DuckDB views over the published tables only."""
+        with duckdb.connect() as conn:
+            parquet_views(conn, self.path, include_build=False)
+            yield conn
 
-    def publish(self) -> None:
-        """Spark wrote the tables in place."""
+    def publish(self, relations: Sequence[str]) -> None:
+        """Spark wrote the published tables in place (macros/spark/storage.sql)."""
 
     def size_bytes(self) -> int:
-        return sum(path.stat().st_size for path in (self.path / "marts").rglob("*.parquet"))
+        """The published tables' files."""
+        files = (
+            path for path in self.path.rglob("*.parquet") if self.working_dir not in path.parents
+        )
+        return sum(path.stat().st_size for path in files)

@@ -14,15 +14,20 @@
 {%- endmacro %}
 
 {#- dbt-spark writes a table at `<location_root>/<table>`. A model's own location_root wins; else
-    the root is `<warehouse>/<schema>`, so the marts land at `<warehouse>/marts/<table>/` whatever
-    the metastore's warehouse directory. The warehouse is the var `icp_spark_warehouse` (what a
-    refresh passes), else ICP_SPARK_WAREHOUSE (a plain dbt run); without either, tables are managed
-    (the metastore decides where they live), as on a shared cluster. -#}
+    the published interface (config `meta: {published: true}`: the marts and the reference lookups
+    dashboards join) lands at `<warehouse>/<schema>/<table>/`, and every other layer in the private
+    build directory `<warehouse>/.icp-build/<schema>/<table>/` (it holds the input's personal data;
+    orchestration/engines/ names it and keeps it owner-only). The warehouse is the var
+    `icp_spark_warehouse` (what a refresh passes), else ICP_SPARK_WAREHOUSE (a plain dbt run);
+    without either, tables are managed (the metastore decides where they live), as on a shared
+    cluster. -#}
 {% macro spark__location_clause() %}
   {%- set location_root = config.get('location_root', validator=validation.any[basestring]) -%}
   {%- set warehouse = var('icp_spark_warehouse', env_var('ICP_SPARK_WAREHOUSE', '')) -%}
   {%- if location_root is none and warehouse != '' -%}
-    {%- set location_root = warehouse.rstrip('/') ~ '/' ~ model['schema'] -%}
+    {%- set published = (config.get('meta') or {}).get('published', false) -%}
+    {%- set root = warehouse.rstrip('/') ~ ('' if published else '/.icp-build') -%}
+    {%- set location_root = root ~ '/' ~ model['schema'] -%}
   {%- endif -%}
   {%- if location_root is not none %}
     location {{ icp.spark_literal(location_root ~ '/' ~ model['alias']) }}

@@ -77,9 +77,7 @@ def icp_drift_checks(
     path = warehouse.engine.path
     with warehouse.engine.read_published() as conn:
         table = reporting.latest_drift(conn)
-        [(as_of,)] = conn.execute(
-            "select max(as_of_date) from staging.stg_run__as_of_date"
-        ).fetchall()
+        [(as_of,)] = conn.execute("select max(as_of_date) from marts.dim_refresh").fetchall()
         contributors = reporting.top_contributors(conn)
     signals = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
     thresholds = project_vars()
