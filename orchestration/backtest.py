@@ -83,7 +83,7 @@ def criteria(conn: duckdb.DuckDBPyConnection, status: str) -> Table:
         conn,
         f"""
         select criterion, attribute, operator, value, weight
-        from intermediate.int_icp__version_criteria
+        from marts.icp_version_criteria
         where status = '{status}'
         order by weight desc, criterion
         """,
@@ -91,7 +91,7 @@ def criteria(conn: duckdb.DuckDBPyConnection, status: str) -> Table:
 
 
 def as_of_date(conn: duckdb.DuckDBPyConnection) -> date:
-    [(as_of,)] = conn.execute("select as_of_date from staging.stg_run__as_of_date").fetchall()
+    [(as_of,)] = conn.execute("select as_of_date from marts.dim_refresh").fetchall()
     return as_of
 
 
@@ -102,7 +102,7 @@ def proposal_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
     rows = conn.execute(
         """
         select icp_version, criterion, attribute, operator, value, weight
-        from intermediate.int_icp__version_criteria
+        from marts.icp_version_criteria
         where status = 'proposed'
         order by weight desc, criterion
         """
@@ -137,12 +137,12 @@ def write_criteria(rows: list[dict[str, str]], path: Path) -> None:
 
 
 def trust_warnings(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """What the LTV-based figures rest on, in words (int_icp__trust_signals decides when): LTV on
-    the lifetime cap, no churn observed, and suggestions whose lift comes from capped lifetimes
+    """What the LTV-based figures rest on, in words (marts.icp_trust_warnings): LTV on the lifetime
+    cap, no churn observed, and suggestions whose lift comes from capped lifetimes
     rather than from what their customers paid."""
     signals = conn.execute(
         "select signal, attribute, value, customers, of_customers, lift, realised_lift "
-        "from intermediate.int_icp__trust_signals where is_warning "
+        "from marts.icp_trust_warnings "
         "order by case signal when 'churn_observed' then 0 when 'lifetime_cap' then 1 else 2 end, "
         "lift desc, attribute, value"
     ).fetchall()
