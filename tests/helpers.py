@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.config import Settings
+from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.raw_files import sql_string
 from orchestration.refresh import run_refresh
 
@@ -60,6 +61,12 @@ def sha256(path: Path) -> str:
 def query(warehouse: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         return conn.execute(sql).fetchall()
+
+
+def build_file(warehouse: Path) -> Path:
+    """The private build file beside a published warehouse: every layer (raw, staging,
+    intermediate), for tests of what the published file deliberately leaves out."""
+    return DuckDBWarehouse(warehouse).working_path
 
 
 def rows_by_key(warehouse: Path, sql: str) -> dict:

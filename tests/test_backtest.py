@@ -41,6 +41,7 @@ from tests.helpers import (
     AS_OF,
     BACKTEST_VARS,
     backtest_company,
+    build_file,
     materialize_refresh,
     query,
     rows_by_key,
@@ -144,7 +145,7 @@ def test_proposed_version_from_the_suggestions(backtest_warehouse: Path) -> None
     criteria = query(
         backtest_warehouse,
         "select criterion, attribute, operator, value, weight "
-        "from intermediate.int_icp__version_criteria "
+        "from marts.icp_version_criteria "
         "where status = 'proposed' order by criterion",
     )
     assert criteria == [
@@ -155,7 +156,7 @@ def test_proposed_version_from_the_suggestions(backtest_warehouse: Path) -> None
     # Learned on the 7 customers acquired before the holdout (best: C01 and C02): Fintech and
     # snowflake 1.0 / (2/7) = 3.5; band 51-200 (C01, C02 and C04) 1.0 / (3/7) = 2.3333.
     training = query(
-        backtest_warehouse,
+        build_file(backtest_warehouse),
         "select criterion, operator, value, weight from intermediate.int_icp__version_criteria "
         "where status = 'training' order by criterion",
     )
@@ -174,7 +175,7 @@ def test_proposed_version_from_the_suggestions(backtest_warehouse: Path) -> None
 
 def test_trust_signals(backtest_warehouse: Path) -> None:
     signals = rows_by_key(
-        backtest_warehouse,
+        build_file(backtest_warehouse),
         "select signal || coalesce(':' || attribute || '=' || value, ''), customers, of_customers, "
         "realised_lift, is_warning from intermediate.int_icp__trust_signals",
     )

@@ -15,7 +15,7 @@ from orchestration.cli import failure_message
 from orchestration.connectors import SourceChoice, choose
 from orchestration.raw_files import RawInputError
 from tests.connector_fixture import write_hubspot, write_salesforce_stripe
-from tests.helpers import icp, materialize_refresh, query, rows_by_key
+from tests.helpers import build_file, icp, materialize_refresh, query, rows_by_key
 
 AS_OF = "2024-06-30"
 
@@ -137,7 +137,7 @@ def test_billing_facts_to_the_cent(connector_warehouse: Path) -> None:
 
 def test_subscriptions_invoices_and_customers_as_mapped(connector_warehouse: Path) -> None:
     subscriptions = rows_by_key(
-        connector_warehouse,
+        build_file(connector_warehouse),
         "select subscription_id, plan, status, cast(canceled_at as date)::varchar, mrr, currency "
         "from staging.stg_billing__subscriptions",
     )
@@ -150,7 +150,7 @@ def test_subscriptions_invoices_and_customers_as_mapped(connector_warehouse: Pat
         "sub_5": ("Pro Monthly", "active", None, 100.0, "USD"),  # no quantity: 1
     }
     invoices = rows_by_key(
-        connector_warehouse,
+        build_file(connector_warehouse),
         "select invoice_id, status, amount, amount_refunded, currency "
         "from staging.stg_billing__invoices",
     )
@@ -164,7 +164,7 @@ def test_subscriptions_invoices_and_customers_as_mapped(connector_warehouse: Pat
         "in_7": ("paid", 100.0, 100.0, "USD"),
     }
     customers = rows_by_key(
-        connector_warehouse,
+        build_file(connector_warehouse),
         "select customer_id, account_id, currency from staging.stg_billing__customers",
     )
     assert customers == {
@@ -177,7 +177,7 @@ def test_subscriptions_invoices_and_customers_as_mapped(connector_warehouse: Pat
 
 def test_opportunity_types_and_stages(connector_warehouse: Path) -> None:
     actual = rows_by_key(
-        connector_warehouse,
+        build_file(connector_warehouse),
         "select opportunity_id, opportunity_type, stage, amount, currency, "
         "cast(closed_at as date)::varchar from staging.stg_crm__opportunities",
     )
@@ -254,7 +254,7 @@ def hubspot_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_hubspot_stages_companies_and_types(hubspot_warehouse: Path) -> None:
     actual = rows_by_key(
-        hubspot_warehouse,
+        build_file(hubspot_warehouse),
         "select opportunity_id, account_id, opportunity_type, stage, amount, "
         "cast(closed_at as date)::varchar from staging.stg_crm__opportunities",
     )

@@ -75,7 +75,7 @@ def test_proposal_appended_becomes_the_current_version(
     assert "Proposed criteria (proposed-" in printed
     with proposal.open() as handle:
         rows = list(csv.DictReader(handle))
-    [(as_of,)] = query(warehouse, "select as_of_date::varchar from staging.stg_run__as_of_date")
+    [(as_of,)] = query(warehouse, "select as_of_date::varchar from marts.dim_refresh")
     version = f"proposed-{as_of}"
     assert {row["icp_version"] for row in rows} == {version}
     effective_from = {row["effective_from"] for row in rows}
