@@ -7,6 +7,7 @@ terminal and the asset page never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 
@@ -38,7 +39,7 @@ class Table:
 def _cell(value: object) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):
         return f"{value:,.2f}"
     return str(value)
 
@@ -58,9 +59,11 @@ def headline(conn: duckdb.DuckDBPyConnection) -> dict[str, float | int | None]:
             count(*) as accounts,
             count(*) filter (where customer_status <> 'prospect') as customers,
             count(*) filter (where customer_status = 'active') as active_customers,
-            median(ltv_usd) filter (where customer_status <> 'prospect') as median_ltv_usd,
-            median(cac_usd) filter (where customer_status <> 'prospect') as median_cac_usd,
-            sum(ltv_usd) / nullif(sum(cac_usd), 0) as ltv_to_cac
+            cast(median(ltv_usd) filter (where customer_status <> 'prospect') as double)
+                as median_ltv_usd,
+            cast(median(cac_usd) filter (where customer_status <> 'prospect') as double)
+                as median_cac_usd,
+            cast(sum(ltv_usd) as double) / nullif(sum(cac_usd), 0) as ltv_to_cac
         from marts.dim_accounts
         """,
     )

@@ -35,12 +35,17 @@
 {%- endmacro %}
 
 {# Amounts are decimals with a dot, optionally in scientific notation (`1.0101437e+10`: what
-   spreadsheets and a double column of a Parquet export turn into). They are parsed as decimal, which
-   rejects `1,200.00`, `12,5O`, `inf` and `nan`, then carried as double so sums and ratios behave
-   alike on every engine. #}
+   spreadsheets and a double column of a Parquet export turn into). They are parsed as decimal
+   (macros/money.sql), which rejects `1,200.00`, `12,5O`, `inf` and `nan`, and stay decimal to the
+   marts. A number of the right shape too large for the type is null here and `out_of_range` in the
+   quarantine, like any amount at or beyond the money bound. #}
+{% macro decimal_shape() -%}
+    '^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)? *$'
+{%- endmacro %}
+
 {% macro parse_decimal(expr) -%}
-    case when {{ icp.regex_matches(expr, "'^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)? *$'") }}
-        then cast(try_cast(trim({{ expr }}) as decimal(38, 10)) as double)
+    case when {{ icp.regex_matches(expr, icp.decimal_shape()) }}
+        then try_cast(trim({{ expr }}) as {{ icp.decimal_type() }})
     end
 {%- endmacro %}
 

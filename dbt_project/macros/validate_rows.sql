@@ -223,7 +223,19 @@ select * from final
     {%- set kind_words = {
         'timestamp': 'not a timestamp', 'date': 'not a date',
         'decimal': 'not a number', 'integer': 'not a whole number'} -%}
-    {%- if column.data_type in kind_words -%}
+    {%- if column.data_type == 'decimal' -%}
+        {#- A number of the right shape is never "not a number": too large for the type, or at
+            or beyond the money bound, it is out of range. -#}
+        {%- do rules.append({
+            'when': raw ~ ' is not null and not ' ~ icp.regex_matches(raw, icp.decimal_shape()),
+            'reason': dbt.concat([prefix ~ "not a number: '''"] + quoted_raw),
+            'code': 'not_a_number'}) -%}
+        {%- do rules.append({
+            'when': raw ~ ' is not null and (' ~ name ~ ' is null or abs(' ~ name ~ ') >= '
+                ~ icp.money_bound() ~ ')',
+            'reason': dbt.concat([prefix ~ "must be below 1e15 in absolute value: '''"] + quoted_raw),
+            'code': 'out_of_range'}) -%}
+    {%- elif column.data_type in kind_words -%}
         {%- set words = kind_words[column.data_type] -%}
         {%- do rules.append({
             'when': raw ~ ' is not null and ' ~ name ~ ' is null',

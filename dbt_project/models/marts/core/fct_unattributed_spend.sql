@@ -48,9 +48,9 @@ unattributed_sales as (
 
 final as (
 
-    select month, channel, kind, round(amount_usd, 2) as amount_usd from unattributed_marketing
+    select month, channel, kind, {{ icp.mart_money('amount_usd') }} as amount_usd from unattributed_marketing
     union all
-    select month, channel, kind, round(amount_usd, 2) as amount_usd from unattributed_sales
+    select month, channel, kind, {{ icp.mart_money('amount_usd') }} as amount_usd from unattributed_sales
 
 )
 
