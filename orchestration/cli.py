@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import io
 import os
 import sys
 import time
@@ -52,6 +53,7 @@ class RefreshOptions:
     data_dir: Path
     warehouse: Path
     dbt_vars: dict[str, float]
+    verbose: bool = False
 
 
 def add_refresh_options(parser: argparse.ArgumentParser) -> None:
@@ -84,6 +86,13 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("ICP_EXPORT_PARQUET_DIR") or None,
         help="also write every mart as DIR/<table>.parquet after publishing "
         "(for BI tools that read files; default: $ICP_EXPORT_PARQUET_DIR)",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=bool(os.environ.get("ICP_LOG_LEVEL")),
+        help="show Dagster's and dbt's own logs and traces on stderr (default: only one message "
+        "when something fails; also on when $ICP_LOG_LEVEL is set)",
     )
     parser.add_argument(
         "--fail-on-drift",
@@ -162,7 +171,9 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     if not args.data_dir.is_dir():
         raise CommandError(f"data directory not found: {args.data_dir}", EXIT_BAD_INPUT)
-    options = RefreshOptions(args.data_dir.resolve(), args.warehouse.resolve(), dbt_vars)
+    options = RefreshOptions(
+        args.data_dir.resolve(), args.warehouse.resolve(), dbt_vars, args.verbose
+    )
     # The Dagster resources read their settings from the environment: set it before loading.
     os.environ["ICP_DATA_DIR"] = str(options.data_dir)
     os.environ["ICP_WAREHOUSE"] = str(options.warehouse)
@@ -175,24 +186,48 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
 def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
     """Materialize the refresh job in process, or raise CommandError naming what failed."""
 
+    from orchestration import failures
     from orchestration.definitions import defs
 
+    log_level = (os.environ.get("ICP_LOG_LEVEL") or "DEBUG") if options.verbose else "CRITICAL"
     run_config = {
         "ops": {"icp_models": {"config": {"as_of_date": as_of, "dbt_vars": options.dbt_vars}}},
-        "loggers": {
-            "console": {"config": {"log_level": os.environ.get("ICP_LOG_LEVEL", "WARNING")}}
-        },
+        "loggers": {"console": {"config": {"log_level": log_level}}},
     }
-    # dbt's progress lines go to stderr: stdout carries only the summary, for scripts to read.
-    with dagster_instance() as instance, contextlib.redirect_stdout(sys.stderr):
+    # dbt's progress lines go to stderr with --verbose, else nowhere: stdout carries only the
+    # summary, for scripts to read, and a failure is explained in one message below.
+    sink = sys.stderr if options.verbose else io.StringIO()
+    with dagster_instance() as instance, contextlib.redirect_stdout(sink):
         result = defs.resolve_job_def("refresh").execute_in_process(
             run_config=run_config, instance=instance, raise_on_error=False
         )
     if not result.success:
-        message, bad_input = failure_message(result)
+        failure = failures.explain(result, build_place(options))
+        message = failure.message
         if options.warehouse.exists():
             message += f"\nthe published warehouse {options.warehouse} was left as it was"
-        raise CommandError(message, EXIT_BAD_INPUT if bad_input else EXIT_FAILED)
+        else:
+            message += f"\nnothing was published ({options.warehouse} does not exist yet)"
+        raise CommandError(message, failure.exit_code)
+
+
+def build_place(options: RefreshOptions):
+    """Where a DuckDB refresh builds, and the limits it ran with, for explaining a stop."""
+    from orchestration.failures import BuildPlace, raw_table_names
+    from orchestration.project import dbt_project
+    from orchestration.raw_files import load_contract
+    from orchestration.settings import project_vars
+    from orchestration.warehouse import Warehouse
+
+    limits = {**project_vars(), **options.dbt_vars}
+    building = Warehouse(options.warehouse)
+    return BuildPlace(
+        working_file=building.working_path,
+        dbt_target_dir=building.dbt_target_dir,
+        max_rejected_share_error=float(limits["max_rejected_share_error"]),
+        max_accepted_drop=float(limits["max_accepted_drop"]),
+        raw_names=raw_table_names(load_contract(dbt_project.manifest_path)),
+    )
 
 
 def dagster_instance():
@@ -204,18 +239,6 @@ def dagster_instance():
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
     return dg.DagsterInstance.ephemeral()
-
-
-def failure_message(result) -> tuple[str, bool]:
-    """The innermost error of the first failed step, and whether it was bad input."""
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data.error is not None:
-            error = event.step_failure_data.error
-            while error.cause is not None:
-                error = error.cause
-            message = error.message.strip()
-            return f"step {event.step_key} failed: {message}", error.cls_name == "RawInputError"
-    return "the refresh failed (see the Dagster run logs)", False
 
 
 def print_summary(warehouse: Path, seconds: float) -> str:
@@ -387,6 +410,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"icp {args.command}: {error}", file=sys.stderr)
         return error.exit_code
+    except Exception as error:
+        # Not a failure we foresaw: still one message, the trace only when asked for.
+        if getattr(args, "verbose", False):
+            raise
+        print(
+            f"icp {args.command}: unexpected error: {type(error).__name__}: {error}\n"
+            "run again with --verbose for the trace, and please report it",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.limits import carry_published_counts
 from orchestration.raw_files import RawFile, RawTable, register_all, sql_identifier, sql_string
 
 # DuckDB 1.1 and later (and BI drivers still on 1.x) can read files written with this.
@@ -93,6 +94,7 @@ class Warehouse:
             # A file published before a history table existed simply has no history for it yet.
             for table in (table for table in history_tables if table in published):
                 conn.execute(f"insert into {catalog}.{table} select * from {PUBLISHED}.{table}")
+            carry_published_counts(conn, PUBLISHED, catalog, published)
             conn.execute(f"detach {PUBLISHED}")
 
     def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
