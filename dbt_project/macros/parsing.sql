@@ -2,8 +2,26 @@
    when the text does not parse, so the caller can quarantine the row with the raw value in the reason.
    Engine-specific syntax stays here, dispatched per adapter. #}
 
+{# Text as every rule sees it: Unicode NFC (a title typed with decomposed accents is the same title
+   as one precomposed, for the persona rules and for key comparison), control characters other
+   than tab and line breaks removed (a NUL byte alone is no lead source), spaces trimmed, empty as
+   null. #}
 {% macro clean_text(expr) -%}
-    nullif(trim(cast({{ expr }} as {{ dbt.type_string() }})), '')
+    nullif(trim({{ icp.regex_replace(icp.unicode_nfc('cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ ')'), '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]', '') }}), '')
+{%- endmacro %}
+
+{% macro unicode_nfc(expr) -%}
+    {{ return(adapter.dispatch('unicode_nfc', 'icp')(expr)) }}
+{%- endmacro %}
+
+{% macro default__unicode_nfc(expr) -%}
+    nfc_normalize({{ expr }})
+{%- endmacro %}
+
+{#- Spark SQL has no Unicode normalization function: text is compared as it arrives there
+    (docs/decisions.md). -#}
+{% macro spark__unicode_nfc(expr) -%}
+    {{ expr }}
 {%- endmacro %}
 
 {# The shapes the contract documents, checked before any engine parses: each engine's parser

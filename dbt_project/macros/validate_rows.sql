@@ -42,6 +42,7 @@ select 1 as _parse_only
         'code': check.get('code', 'invalid_value')}) -%}
 {%- endfor -%}
 {%- set table_rules = icp.key_and_ref_rules(table, key_columns, refs) -%}
+{%- set identifiers = key_columns + (refs | list) -%}
 
 with source as (
 
@@ -59,15 +60,25 @@ fx_first_month as (
 ),
 {% endif %}
 
-typed as (
+cleaned as (
 
     select
         _row_number,
         {%- for column in contract.columns %}
-        {{ icp.clean_text(column.name) }} as _raw__{{ column.name }},
-        {{ icp.typed_value(column) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {{ icp.clean_text(column.name) }} as _raw__{{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
     from source
+
+),
+
+typed as (
+
+    select
+        cleaned.*,
+        {%- for column in contract.columns %}
+        {{ icp.typed_value(column, identifiers) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from cleaned
 
 ),
 
@@ -125,11 +136,12 @@ final as (
             accepted one cost a third of the largest base models' time at a million accounts. #}
         case
             when coalesce(key_checked._row_code, {{ icp.first_failing(table_rules, 'code') }}) is not null
-            then {{ icp.mask_emails(dbt.concat(icp.raw_row_parts(contract.columns))) }}
+            then {{ icp.mask_personal(dbt.concat(icp.raw_row_parts(contract.columns))) }}
         end as _raw_row,
-        coalesce(
-            key_checked._row_reason, {{ icp.first_failing(table_rules, 'reason') }}
-        ) as _rejection_reason,
+        {#- A reason quotes the raw value: masked like the raw row. -#}
+        {{ icp.mask_personal(
+            'coalesce(key_checked._row_reason, ' ~ icp.first_failing(table_rules, 'reason') ~ ')'
+        ) }} as _rejection_reason,
         coalesce(
             key_checked._row_code, {{ icp.first_failing(table_rules, 'code') }}
         ) as _rejection_code,
@@ -190,20 +202,31 @@ select * from final
 {% endmacro %}
 
 
-{# A raw text column as the type its contract names, cleaned as the meta says. #}
-{% macro typed_value(column) %}
-    {%- set raw = icp.clean_text(column.name) -%}
+{# A cleaned text column (`_raw__<name>`) as the type its contract names, cleaned as the meta says;
+   free text masked and personal identifiers hashed (macros/personal.sql). #}
+{% macro typed_value(column, identifiers=[]) %}
+    {%- set raw = '_raw__' ~ column.name -%}
     {%- set kind = column.data_type -%}
     {%- if kind == 'timestamp' -%}{{ icp.parse_timestamp(raw) }}
     {%- elif kind == 'date' -%}{{ icp.parse_date(raw) }}
     {%- elif kind == 'decimal' -%}{{ icp.parse_decimal(raw) }}
     {%- elif kind == 'integer' -%}{{ icp.parse_integer(raw) }}
-    {%- elif column.meta.get('normalize') == 'domain' -%}{{ icp.normalize_domain(raw) }}
-    {%- elif column.meta.get('case') == 'lower' -%}lower({{ raw }})
-    {%- elif column.meta.get('case') == 'upper' -%}upper({{ raw }})
-    {%- else -%}{{ raw }}
+    {%- else -%}
+        {%- set text = icp.normalize_domain(raw) if column.meta.get('normalize') == 'domain'
+            else icp.text_case(column, raw) -%}
+        {%- if column.name in identifiers -%}{{ icp.identifier_value(text) }}
+        {%- elif column.meta.get('personal') or column.meta.get('accepted_values') -%}{{ text }}
+        {%- else -%}{{ icp.mask_personal(text) }}
+        {%- endif -%}
     {%- endif -%}
 {% endmacro %}
+
+{% macro text_case(column, expr) -%}
+    {%- if column.meta.get('case') == 'lower' -%}lower({{ expr }})
+    {%- elif column.meta.get('case') == 'upper' -%}upper({{ expr }})
+    {%- else -%}{{ expr }}
+    {%- endif -%}
+{%- endmacro %}
 
 
 {#  The row rules of one column, as [{when, reason, code}] in the order they are reported.
@@ -322,8 +345,13 @@ select * from final
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- set raw = 'key_checked._raw__' ~ column.name -%}
-        {%- set shown = "case when " ~ raw ~ " is null then '' else '<redacted>' end"
-            if column.meta.get('personal') else "coalesce(" ~ raw ~ ", '')" -%}
+        {%- if column.meta.get('personal') -%}
+            {%- set shown = "case when " ~ raw ~ " is null then '' else '<redacted>' end" -%}
+        {%- elif column.meta.get('hashed') -%}
+            {%- set shown = "coalesce(" ~ icp.pseudonym(raw) ~ ", '')" -%}
+        {%- else -%}
+            {%- set shown = "coalesce(" ~ raw ~ ", '')" -%}
+        {%- endif -%}
         {%- do parts.append("'" ~ (', ' if not loop.first else '') ~ column.name ~ "='") -%}
         {%- do parts.append(shown) -%}
     {%- endfor -%}
@@ -340,8 +368,3 @@ select * from final
     {%- endfor -%}
     {{ return(parts) }}
 {% endmacro %}
-
-
-{% macro mask_emails(expr) -%}
-    {{ icp.regex_replace(expr, '[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+)', '***@\\1') }}
-{%- endmacro %}
