@@ -169,15 +169,20 @@ def latest_drift(conn: duckdb.DuckDBPyConnection) -> Table:
 
 def top_contributors(conn: duckdb.DuckDBPyConnection, limit: int = 3) -> list[str]:
     """The values that moved most, in words: how common they were among new customers before
-    and in the current window."""
+    and in the current window. Signals without enough data to judge (`insufficient_data`) have
+    no values that "moved"."""
     rows = query(
         conn,
         f"""
-        select replace(signal, 'psi_', '') as attribute, coalesce(value, '(unknown)') as value,
-               reference_share, current_share, contribution
-        from marts.icp_drift_contributions
-        where as_of_date = (select max(as_of_date) from staging.stg_run__as_of_date)
-        order by contribution desc, signal, value
+        select replace(moved.signal, 'psi_', '') as attribute,
+               coalesce(moved.value, '(unknown)') as value,
+               moved.reference_share, moved.current_share, moved.contribution
+        from marts.icp_drift_contributions as moved
+        inner join marts.icp_drift as drift
+            on moved.as_of_date = drift.as_of_date and moved.signal = drift.signal
+        where moved.as_of_date = (select max(as_of_date) from staging.stg_run__as_of_date)
+            and drift.status <> 'insufficient_data'
+        order by moved.contribution desc, moved.signal, moved.value
         limit {int(limit)}
         """,
     ).rows

@@ -27,9 +27,11 @@
 {# The shapes the contract documents, checked before any engine parses: each engine's parser
    accepts its own extras (DuckDB `infinity`, `1_000`, hour 24, `12.5` as a bigint; Spark `2024`,
    `2024-01`, a space before the offset), so only these shapes reach it and every engine accepts and
-   rejects the same values. Written without backslashes: engines escape them differently. #}
+   rejects the same values. Written without backslashes: engines escape them differently. A UTC
+   offset is at most 14 hours either way (the world's widest: +14:00 Kiribati, -12:00), so `-99:00`
+   is not a timestamp rather than a time moved by four days. #}
 {% macro timestamp_shape() -%}
-    '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$'
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]((0[0-9]|1[0-3])(:?[0-5][0-9])?|14(:?00)?))?)?$'
 {%- endmacro %}
 
 {# ISO 8601 with or without time, with `Z` or an offset; the result is a UTC timestamp without zone

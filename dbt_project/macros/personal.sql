@@ -8,13 +8,14 @@
     instead, so joins still match. Columns marked `hashed` in the contract (owner_id, a sales
     rep) are always shown hashed in `rejected_rows.raw_row`.
 
-    A phone number is `+` or `00` and then at least 8 digits, spaces, dots, dashes or brackets;
-    or three to five groups of 2-4 digits split by one space, dot, dash or slash (`415-555-0100`,
-    `(030) 1234 5678`). A bare run of digits is not one: ids and amounts look the same. #}
+    A phone number is `+`, a country code and at least 8 more digits (`+49 151 2345 6789`), an
+    area code in brackets and 6-9 digits (`(415) 555-0137`), or three groups of 2-4, 3-4 and 3-5
+    digits split by a space, dot or dash (`415-555-0137`, `030 1234 5678`). A date (`2024-01-01`)
+    is none of these, and neither is a bare run of digits: ids and amounts look the same. #}
 
 {% macro email_pattern() -%}[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+){%- endmacro %}
 
-{% macro phone_pattern() -%}([+]|00)[0-9][0-9 ()./-]{6,}[0-9]|[(]?[0-9]{2,4}[)]?([ ./-][(]?[0-9]{2,4}[)]?){2,4}{%- endmacro %}
+{% macro phone_pattern() -%}[+][0-9]{1,3}[ .-]?[(]?[0-9]{2,5}[)]?[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,5}|[(][0-9]{2,5}[)] ?[0-9]{3,4}[ .-]?[0-9]{3,5}|[0-9]{2,4}[ .-][0-9]{3,4}[ .-][0-9]{3,5}{%- endmacro %}
 
 {% macro mask_personal(expr) -%}
     {{ icp.regex_replace(icp.regex_replace(expr, icp.email_pattern(), '***@\\1'), icp.phone_pattern(), '<phone>') }}

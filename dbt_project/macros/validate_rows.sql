@@ -264,6 +264,15 @@ select * from final
             'when': raw ~ ' is not null and ' ~ name ~ ' is null',
             'reason': dbt.concat([prefix ~ words ~ ": '''"] + quoted_raw),
             'code': words | replace(' ', '_')}) -%}
+        {%- if column.data_type in ('timestamp', 'date') -%}
+            {#- Year 0000 would be stored as 1 BC, 9999 is a placeholder: neither is an event. -#}
+            {%- set year = 'extract(year from ' ~ name ~ ')' -%}
+            {%- do rules.append({
+                'when': year ~ ' < ' ~ var('min_event_year') ~ ' or ' ~ year ~ ' > ' ~ var('max_event_year'),
+                'reason': dbt.concat([prefix ~ "year outside " ~ var('min_event_year') ~ "-"
+                    ~ var('max_event_year') ~ ": '''"] + quoted_raw),
+                'code': 'out_of_range'}) -%}
+        {%- endif -%}
     {%- endif -%}
     {%- set accepted = column.meta.get('accepted_values') -%}
     {%- if accepted -%}
