@@ -114,6 +114,9 @@ def assert_stops_with(published: Path, tmp_path: Path, data: Path, *needles: str
     assert any(all(needle in line for needle in needles) for line in message), result.stderr
     assert sha256(warehouse) == before
     assert "left as it was" in result.stderr
+    # One message, not a trace nor DuckDB's option dump.
+    assert "Traceback" not in result.stderr and "Possible fixes" not in result.stderr
+    assert len(message) <= 4, result.stderr
 
 
 def test_missing_file_stops_the_run(published: Path, tmp_path: Path) -> None:
