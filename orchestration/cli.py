@@ -55,6 +55,7 @@ class RefreshOptions:
     warehouse: Path
     dbt_vars: dict[str, float]
     verbose: bool = False
+    date_formats: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def add_refresh_options(parser: argparse.ArgumentParser) -> None:
@@ -87,6 +88,14 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("ICP_EXPORT_PARQUET_DIR") or None,
         help="also write every mart as DIR/<table>.parquet after publishing "
         "(for BI tools that read files; default: $ICP_EXPORT_PARQUET_DIR)",
+    )
+    parser.add_argument(
+        "--date-format",
+        action="append",
+        default=[],
+        metavar="TABLE=FORMAT",
+        help="how an input table writes its dates: iso (default), day_first (25/6/2024) or "
+        "month_first (6/25/2024), e.g. --date-format crm_accounts=day_first (repeatable)",
     )
     parser.add_argument(
         "--verbose",
@@ -166,14 +175,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def refresh_options(args: argparse.Namespace) -> RefreshOptions:
+    from orchestration.date_formats import DateFormatError, parse_date_formats
+    from orchestration.project import dbt_project
+    from orchestration.raw_files import load_contract
+
     try:
         dbt_vars = parse_dbt_vars(args.var)
-    except SettingsError as error:
+        tables = [table.name for table in load_contract(dbt_project.manifest_path)]
+        date_formats = parse_date_formats(args.date_format, tables)
+    except (SettingsError, DateFormatError) as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     if not args.data_dir.is_dir():
         raise CommandError(f"data directory not found: {args.data_dir}", EXIT_BAD_INPUT)
     options = RefreshOptions(
-        args.data_dir.resolve(), args.warehouse.resolve(), dbt_vars, args.verbose
+        args.data_dir.resolve(), args.warehouse.resolve(), dbt_vars, args.verbose, date_formats
     )
     # The Dagster resources read their settings from the environment: set it before loading.
     os.environ["ICP_DATA_DIR"] = str(options.data_dir)
@@ -192,7 +207,15 @@ def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
 
     log_level = (os.environ.get("ICP_LOG_LEVEL") or "DEBUG") if options.verbose else "CRITICAL"
     run_config = {
-        "ops": {"icp_models": {"config": {"as_of_date": as_of, "dbt_vars": options.dbt_vars}}},
+        "ops": {
+            "icp_models": {
+                "config": {
+                    "as_of_date": as_of,
+                    "dbt_vars": options.dbt_vars,
+                    "date_formats": options.date_formats,
+                }
+            }
+        },
         "loggers": {"console": {"config": {"log_level": log_level}}},
     }
     # dbt's progress lines go to stderr with --verbose, else nowhere: stdout carries only the

@@ -35,11 +35,43 @@
 {%- endmacro %}
 
 {# ISO 8601 with or without time, with `Z` or an offset; the result is a UTC timestamp without zone
-   (the session time zone is UTC, set in the profile). #}
-{% macro parse_timestamp(expr) -%}
+   (the session time zone is UTC, set in the profile). A table whose export writes dates another
+   way declares it in the var `date_formats` (`{crm_accounts: day_first}`): `day_first` reads
+   `25/6/2024` or `25/06/2024 14:05[:30]`, `month_first` reads `6/25/2024 ...`, both as UTC. #}
+{% macro parse_timestamp(expr, date_format='iso') -%}
+    {%- if date_format == 'iso' -%}
     case when {{ icp.regex_matches(expr, icp.timestamp_shape()) }}
         then {{ adapter.dispatch('parse_timestamp', 'icp')(expr) }}
     end
+    {%- else -%}
+    case when {{ icp.regex_matches(expr, "'^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}( ([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?$'") }}
+        then {{ adapter.dispatch('parse_slashed_date', 'icp')(expr, date_format == 'day_first') }}
+    end
+    {%- endif -%}
+{%- endmacro %}
+
+{# The date format a raw table is read with: `iso` unless the var `date_formats` names another. #}
+{% macro date_format(table) -%}
+    {%- set chosen = (var('date_formats', {}) or {}).get(table, 'iso') -%}
+    {%- if chosen not in ('iso', 'day_first', 'month_first') -%}
+        {{ exceptions.raise_compiler_error(
+            "date_formats: '" ~ chosen ~ "' for " ~ table ~ " is not one of iso, day_first, month_first") }}
+    {%- endif -%}
+    {{ return(chosen) }}
+{%- endmacro %}
+
+{% macro default__parse_slashed_date(expr, day_first) -%}
+    {%- set dm = '%d/%m' if day_first else '%m/%d' -%}
+    try_strptime({{ expr }}, ['{{ dm }}/%Y %H:%M:%S', '{{ dm }}/%Y %H:%M', '{{ dm }}/%Y'])
+{%- endmacro %}
+
+{% macro spark__parse_slashed_date(expr, day_first) -%}
+    {%- set dm = 'd/M' if day_first else 'M/d' -%}
+    coalesce(
+        try_to_timestamp({{ expr }}, '{{ dm }}/yyyy H:mm:ss'),
+        try_to_timestamp({{ expr }}, '{{ dm }}/yyyy H:mm'),
+        try_to_timestamp({{ expr }}, '{{ dm }}/yyyy')
+    )
 {%- endmacro %}
 
 {% macro default__parse_timestamp(expr) -%}
@@ -50,8 +82,8 @@
     to_utc_timestamp(try_to_timestamp({{ expr }}), 'UTC')
 {%- endmacro %}
 
-{% macro parse_date(expr) -%}
-    cast({{ icp.parse_timestamp(expr) }} as date)
+{% macro parse_date(expr, date_format='iso') -%}
+    cast({{ icp.parse_timestamp(expr, date_format) }} as date)
 {%- endmacro %}
 
 {# Amounts are decimals with a dot, optionally in scientific notation (`1.0101437e+10`: what

@@ -76,7 +76,7 @@ typed as (
     select
         cleaned.*,
         {%- for column in contract.columns %}
-        {{ icp.typed_value(column, identifiers) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {{ icp.typed_value(column, identifiers, icp.date_format(table)) }} as {{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
     from cleaned
 
@@ -204,11 +204,11 @@ select * from final
 
 {# A cleaned text column (`_raw__<name>`) as the type its contract names, cleaned as the meta says;
    free text masked and personal identifiers hashed (macros/personal.sql). #}
-{% macro typed_value(column, identifiers=[]) %}
+{% macro typed_value(column, identifiers=[], date_format='iso') %}
     {%- set raw = '_raw__' ~ column.name -%}
     {%- set kind = column.data_type -%}
-    {%- if kind == 'timestamp' -%}{{ icp.parse_timestamp(raw) }}
-    {%- elif kind == 'date' -%}{{ icp.parse_date(raw) }}
+    {%- if kind == 'timestamp' -%}{{ icp.parse_timestamp(raw, date_format) }}
+    {%- elif kind == 'date' -%}{{ icp.parse_date(raw, date_format) }}
     {%- elif kind == 'decimal' -%}{{ icp.parse_decimal(raw) }}
     {%- elif kind == 'integer' -%}{{ icp.parse_integer(raw) }}
     {%- else -%}
