@@ -140,6 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
         "dbt on Spark in this process; --warehouse is then a directory and every mart is written "
         "as Parquet at DIR/marts/<table>/ (docs/scaling.md)",
     )
+    check_command = commands.add_parser(
+        "check",
+        help="validate the input files as a refresh would, and report them; publish nothing",
+        description=(
+            "Check and register the input files and build the quarantine in a private working "
+            "file (<warehouse dir>/.icp-build/check/): per table, rows read, accepted and "
+            "rejected with reasons and samples. Exit codes as icp refresh."
+        ),
+    )
+    add_refresh_options(check_command)
+    check_command.add_argument("--as-of", help="as-of date YYYY-MM-DD (as for icp refresh)")
     backfill = commands.add_parser(
         "backfill-drift",
         help="refresh at past as-of dates so the drift history has a series from day one",
@@ -205,23 +216,8 @@ def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
     from orchestration import failures
     from orchestration.definitions import defs
 
-    log_level = (os.environ.get("ICP_LOG_LEVEL") or "DEBUG") if options.verbose else "CRITICAL"
-    run_config = {
-        "ops": {
-            "icp_models": {
-                "config": {
-                    "as_of_date": as_of,
-                    "dbt_vars": options.dbt_vars,
-                    "date_formats": options.date_formats,
-                }
-            }
-        },
-        "loggers": {"console": {"config": {"log_level": log_level}}},
-    }
-    # dbt's progress lines go to stderr with --verbose, else nowhere: stdout carries only the
-    # summary, for scripts to read, and a failure is explained in one message below.
-    sink = sys.stderr if options.verbose else io.StringIO()
-    with dagster_instance() as instance, contextlib.redirect_stdout(sink):
+    run_config = refresh_run_config(options, as_of)
+    with dagster_instance() as instance, contextlib.redirect_stdout(output_sink(options)):
         result = defs.resolve_job_def("refresh").execute_in_process(
             run_config=run_config, instance=instance, raise_on_error=False
         )
@@ -233,6 +229,51 @@ def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
         else:
             message += f"\nnothing was published ({options.warehouse} does not exist yet)"
         raise CommandError(message, failure.exit_code)
+
+
+def output_sink(options: RefreshOptions):
+    """Where dbt's progress lines go: stderr with --verbose, else nowhere (stdout carries only
+    the summary, for scripts to read, and a failure is explained in one message)."""
+    return sys.stderr if options.verbose else io.StringIO()
+
+
+def refresh_run_config(options: RefreshOptions, as_of: str | None) -> dict:
+    """The per-run values of the models, and Dagster's console log level: nothing below
+    CRITICAL without --verbose."""
+    log_level = (os.environ.get("ICP_LOG_LEVEL") or "DEBUG") if options.verbose else "CRITICAL"
+    config = {
+        "as_of_date": as_of,
+        "dbt_vars": options.dbt_vars,
+        "date_formats": options.date_formats,
+    }
+    return {
+        "ops": {"icp_models": {"config": config}},
+        "loggers": {"console": {"config": {"log_level": log_level}}},
+    }
+
+
+def check(args: argparse.Namespace) -> int:
+    """`icp check`: validate the input as a refresh would and report it; publish nothing."""
+    from orchestration import checking
+
+    try:
+        as_of = parse_as_of(args.as_of)
+    except SettingsError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    options = refresh_options(args)
+    with contextlib.redirect_stdout(output_sink(options)):
+        checks, failure = checking.run_check(
+            options.data_dir,
+            options.warehouse,
+            refresh_run_config(options, as_of),
+            lambda target: build_place(dataclasses.replace(options, warehouse=target)),
+        )
+    if checks:
+        print(f"Input check of {options.data_dir} (nothing was published):")
+        print(checking.report(checks))
+    if failure is not None:
+        raise CommandError(failure.message, failure.exit_code)
+    return 0
 
 
 def build_place(options: RefreshOptions):
@@ -427,7 +468,12 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"refresh": refresh, "backfill-drift": backfill_drift, "generate": generate}
+COMMANDS = {
+    "refresh": refresh,
+    "check": check,
+    "backfill-drift": backfill_drift,
+    "generate": generate,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -116,8 +116,9 @@ def rejected_limit_message(place: BuildPlace, base_models: list[str]) -> str:
     """Each table over the rejected-row limit: rows, top reasons, masked samples; where to look."""
     share = place.max_rejected_share_error
     lines = [
-        f"stopped before publishing: {len(base_models)} input table(s) lost more than "
-        f"{share:.0%} of their rows (max_rejected_share_error), which looks like a broken export:"
+        f"{len(base_models)} input table(s) lost more than "
+        f"{share:.0%} of their rows (max_rejected_share_error): a broken export, so a refresh "
+        "stops before publishing:"
     ]
     with duckdb.connect(str(place.working_file), read_only=True) as conn:
         for model in base_models:
