@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.limits import carry_published_counts, drop_published_counts
 from orchestration.raw_files import RawFile, RawTable, register_all, sql_identifier, sql_string
 
 # DuckDB 1.1 and later (and BI drivers still on 1.x) can read files written with this.
@@ -41,6 +42,10 @@ class DuckDBWarehouse:
     @property
     def working_path(self) -> Path:
         return self.working_dir / self.path.name
+
+    @property
+    def built_path(self) -> Path:
+        return self.working_path
 
     @property
     def lock_path(self) -> Path:
@@ -86,6 +91,7 @@ class DuckDBWarehouse:
             # A file published before a history table existed simply has no history for it yet.
             for table in (table for table in history_tables if table in published):
                 conn.execute(f"insert into {catalog}.{table} select * from {PUBLISHED}.{table}")
+            carry_published_counts(conn, PUBLISHED, catalog, published)
             conn.execute(f"detach {PUBLISHED}")
 
     def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
@@ -109,10 +115,12 @@ class DuckDBWarehouse:
             yield conn
 
     def publish(self) -> None:
-        """Replace the published file with the working one, atomically."""
+        """Replace the published file with the working one, atomically; the build's own
+        comparison table stays out of it."""
         if not self.working_path.exists():
             raise FileNotFoundError(f"nothing to publish: {self.working_path} does not exist")
         with self.connect_working() as conn:
+            drop_published_counts(conn)
             conn.execute("checkpoint")
         os.replace(self.working_path, self.path)
 

@@ -315,6 +315,10 @@ class SparkWarehouse:
         return self.path / ".refresh.lock"
 
     @property
+    def built_path(self) -> Path:
+        return self.path
+
+    @property
     def dbt_target_dir(self) -> Path:
         return self.path / "dbt-target"
 

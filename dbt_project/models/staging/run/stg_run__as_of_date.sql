@@ -18,35 +18,50 @@ with final as (
 
 with invoices as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('issued_at')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('issued_at'), icp.date_format('billing_invoices')
+        ) }}) as event_at
     from {{ source('billing', 'invoices') }}
 
 ),
 
 subscription_starts as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('started_at')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('started_at'), icp.date_format('billing_subscriptions')
+        ) }}) as event_at
     from {{ source('billing', 'subscriptions') }}
 
 ),
 
 subscription_cancels as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('canceled_at')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('canceled_at'), icp.date_format('billing_subscriptions')
+        ) }}) as event_at
     from {{ source('billing', 'subscriptions') }}
 
 ),
 
 opportunity_closes as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('closed_at')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('closed_at'), icp.date_format('crm_opportunities')
+        ) }}) as event_at
     from {{ source('crm', 'opportunities') }}
 
 ),
 
 spend as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('spend_date')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('spend_date'), icp.date_format('marketing_spend')
+        ) }}) as event_at
     from {{ source('spend', 'marketing_spend') }}
 
 ),
