@@ -86,3 +86,9 @@ def test_the_drop_check_is_lifted_by_its_var(published: Path, tmp_path: Path) ->
         warehouse,
         "select rows_accepted from marts.fct_load_audit where source_table = 'billing_invoices'",
     ) == [(7,)]
+    # The counts the check compared with stay in the build: readers see the marts' own audit.
+    assert query(
+        warehouse,
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = 'published_load_audit'",
+    ) == [(0,)]
