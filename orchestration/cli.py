@@ -35,9 +35,8 @@ from orchestration.config import (
     verbose_from_env,
 )
 from orchestration.engines import engine_for
+from orchestration.failures import EXIT_BAD_INPUT, EXIT_FAILED
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 EXIT_DRIFT_ALERT = 3
 
 
