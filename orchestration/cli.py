@@ -1,7 +1,9 @@
 """`icp`: the command scripts and schedulers call.
 
     icp refresh [--data-dir DIR] [--warehouse PATH] [--as-of YYYY-MM-DD] [--var NAME=NUMBER]
-                [--export-parquet DIR] [--target duckdb|spark] [--fail-on-drift]
+                [--export-parquet DIR] [--target duckdb|spark] [--date-format TABLE=FORMAT]
+                [--verbose] [--fail-on-drift]
+    icp check [same options]: validate the input as a refresh would, publish nothing
     icp backfill-drift --from YYYY-MM-DD --to YYYY-MM-DD [--every month|week] [same options]
     icp generate --accounts N --out DIR [--format csv|parquet] [--seed N] [--no-drift] [--dirty]
                  [--misaimed-icp]
@@ -34,13 +36,13 @@ from orchestration.config import (
     dbt_target,
     parse_as_of,
     parse_dbt_vars,
+    verbose_from_env,
 )
 from orchestration.connectors import BILLING_SYSTEMS, CRM_SYSTEMS, choose
 from orchestration.engines import engine_for
+from orchestration.failures import EXIT_BAD_INPUT, EXIT_FAILED
 from orchestration.raw_files import RawInputError
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 EXIT_DRIFT_ALERT = 3
 
 
@@ -102,6 +104,20 @@ def add_refresh_options(parser: argparse.ArgumentParser) -> None:
         "revenue from the CRM's won deals (default: detected from DIR; dbt var billing)",
     )
     parser.add_argument(
+        "--date-format",
+        action="append",
+        default=[],
+        metavar="TABLE=FORMAT",
+        help="how an input table writes its dates: iso (default), day_first (25/6/2024) or "
+        "month_first (6/25/2024), e.g. --date-format crm_accounts=day_first (repeatable)",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show Dagster's and dbt's own logs and traces on stderr (default: only one message "
+        "when something fails; also on when $ICP_LOG_LEVEL is set)",
+    )
+    parser.add_argument(
         "--fail-on-drift",
         action="store_true",
         help="exit with code 3 when the overall drift status is alert (for cron and CI)",
@@ -137,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of",
         help="as-of date YYYY-MM-DD (default: the latest event date in the input, never today)",
     )
+    check_command = commands.add_parser(
+        "check",
+        help="validate the input files as a refresh would, and report them; publish nothing",
+        description=(
+            "Check and register the input files and build the quarantine in a private working "
+            "file (<warehouse dir>/.icp-build/check/): per table, rows read, accepted and "
+            "rejected with reasons and samples. Exit codes as icp refresh."
+        ),
+    )
+    add_refresh_options(check_command)
+    check_command.add_argument("--as-of", help="as-of date YYYY-MM-DD (as for icp refresh)")
     backfill = commands.add_parser(
         "backfill-drift",
         help="refresh at past as-of dates so the drift history has a series from day one",
@@ -192,10 +219,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def refresh_options(args: argparse.Namespace) -> RefreshOptions:
     """The environment's settings with the command's arguments over them, checked."""
+    from orchestration.date_formats import DateFormatError, parse_date_formats
+
     try:
         dbt_vars = parse_dbt_vars(args.var)
         base = Settings.from_env()
-    except SettingsError as error:
+        date_formats = parse_date_formats(args.date_format)
+    except (SettingsError, DateFormatError) as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
     overrides = {
         "data_dir": args.data_dir,
@@ -208,6 +238,8 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
         dbt_target=args.target or base.dbt_target,
         crm=args.crm or base.crm,
         billing=args.billing or base.billing,
+        verbose=args.verbose or base.verbose,
+        date_formats=date_formats,
     )
     if not settings.data_dir.is_dir():
         raise CommandError(f"data directory not found: {settings.data_dir}", EXIT_BAD_INPUT)
@@ -228,27 +260,38 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
 
 def run_refresh(options: RefreshOptions, as_of: str | None) -> None:
     """The refresh job in process (orchestration/refresh.py), or CommandError naming what failed."""
+    from orchestration import failures
     from orchestration.refresh import run_refresh as run
 
     result = run(options.settings, as_of, options.dbt_vars)
     if not result.success:
-        message, bad_input = failure_message(result)
-        warehouse = options.settings.warehouse
-        if warehouse.exists():
-            message += f"\nthe published warehouse {warehouse} was left as it was"
-        raise CommandError(message, EXIT_BAD_INPUT if bad_input else EXIT_FAILED)
+        failure = failures.explain(result, failures.build_place(options.settings, options.dbt_vars))
+        raise CommandError(failure.message + left_as_it_was(options.settings), failure.exit_code)
 
 
-def failure_message(result) -> tuple[str, bool]:
-    """The innermost error of the first failed step, and whether it was bad input."""
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data.error is not None:
-            error = event.step_failure_data.error
-            while error.cause is not None:
-                error = error.cause
-            message = error.message.strip()
-            return f"step {event.step_key} failed: {message}", error.cls_name == "RawInputError"
-    return "the refresh failed (see the Dagster run logs)", False
+def left_as_it_was(settings: Settings) -> str:
+    """What a failed refresh did to the published warehouse: nothing, said in its words."""
+    if settings.warehouse.exists():
+        return f"\nthe published warehouse {settings.warehouse} was left as it was"
+    return f"\nnothing was published ({settings.warehouse} does not exist yet)"
+
+
+def check(args: argparse.Namespace) -> int:
+    """`icp check`: validate the input as a refresh would and report it; publish nothing."""
+    from orchestration import checking
+
+    try:
+        as_of = parse_as_of(args.as_of)
+    except SettingsError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    options = refresh_options(args)
+    checks, failure = checking.run_check(options.settings, as_of, options.dbt_vars)
+    if checks:
+        print(f"Input check of {options.settings.data_dir} (nothing was published):")
+        print(checking.report(checks))
+    if failure is not None:
+        raise CommandError(failure.message, failure.exit_code)
+    return 0
 
 
 def print_summary(settings: Settings, seconds: float) -> str:
@@ -354,9 +397,12 @@ def backfill_drift(args: argparse.Namespace) -> int:
     dates = as_of_dates(date.fromisoformat(start), date.fromisoformat(end), args.every)
     options = refresh_options(args)
     started = time.monotonic()
+    # At past dates, later rows are not due yet and the tables smaller than the published ones:
+    # var backfill lifts those two limits; the final refresh at the present date applies them.
+    past = dataclasses.replace(options, dbt_vars={**options.dbt_vars, "backfill": 1.0})
     for number, as_of in enumerate(dates, 1):
         print(f"[{number}/{len(dates)}] as of {as_of}", file=sys.stderr, flush=True)
-        run_refresh(options, as_of.isoformat())
+        run_refresh(past, as_of.isoformat())
     print("[final] as of the latest event date", file=sys.stderr, flush=True)
     run_refresh(options, None)
     overall = print_summary(options.settings, time.monotonic() - started)
@@ -393,6 +439,7 @@ def generate(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "refresh": refresh,
+    "check": check,
     "backfill-drift": backfill_drift,
     "generate": generate,
     "propose": backtest.propose,
@@ -407,6 +454,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"icp {args.command}: {error}", file=sys.stderr)
         return error.exit_code
+    except Exception as error:
+        # Not a failure we foresaw: still one message, the trace only when asked for.
+        if getattr(args, "verbose", False) or verbose_from_env():
+            raise
+        print(
+            f"icp {args.command}: unexpected error: {type(error).__name__}: {error}\n"
+            "run again with --verbose for the trace, and please report it",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

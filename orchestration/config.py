@@ -12,7 +12,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -87,6 +87,11 @@ def _path(environ: Mapping[str, str], name: str) -> Path | None:
     return Path(environ[name]).resolve() if environ.get(name) else None
 
 
+def verbose_from_env(environ: Mapping[str, str] = os.environ) -> bool:
+    """ICP_LOG_LEVEL set: show Dagster's and dbt's own output, as `--verbose` does."""
+    return bool(environ.get("ICP_LOG_LEVEL"))
+
+
 @dataclass(frozen=True)
 class Settings:
     """What one refresh, and the code location around it, runs with."""
@@ -98,11 +103,22 @@ class Settings:
     refresh_cron: str = "0 6 * * *"
     refresh_timezone: str = "UTC"
     alert_webhook_url: str | None = None
-    log_level: str = "WARNING"
+    # Dagster's console level when verbose (ICP_LOG_LEVEL; unset: DEBUG).
+    log_level: str | None = None
+    # Dagster's and dbt's own output on stderr; otherwise one message when something fails.
+    verbose: bool = False
     dagster_home: Path | None = None
     # Where the CRM and billing tables come from (connectors.py); None: detected from data_dir.
     crm: str | None = None
     billing: str | None = None
+    # input table -> iso, day_first or month_first (dbt var date_formats, `--date-format`).
+    date_formats: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def console_log_level(self) -> str:
+        """Dagster's console log level for a refresh: nothing below CRITICAL unless verbose (a
+        failure is then explained in one message, orchestration/failures.py)."""
+        return (self.log_level or "DEBUG") if self.verbose else "CRITICAL"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -115,7 +131,8 @@ class Settings:
             refresh_cron=environ.get("ICP_REFRESH_CRON") or cls.refresh_cron,
             refresh_timezone=environ.get("ICP_REFRESH_TIMEZONE") or cls.refresh_timezone,
             alert_webhook_url=environ.get("ICP_ALERT_WEBHOOK_URL") or None,
-            log_level=environ.get("ICP_LOG_LEVEL") or cls.log_level,
+            log_level=environ.get("ICP_LOG_LEVEL") or None,
+            verbose=verbose_from_env(environ),
             dagster_home=_path(environ, "DAGSTER_HOME"),
         )
 

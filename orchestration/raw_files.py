@@ -13,7 +13,9 @@ missing optional column reads as null.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +81,12 @@ def contract_from_manifest(manifest: dict) -> list[RawTable]:
 def find_file(data_dir: Path, table: RawTable) -> tuple[Path, str]:
     """The file of a table; both formats present is ambiguous and refused."""
     found = [(data_dir / f"{table.name}.{fmt}", fmt) for fmt in FORMATS]
+    for path, _ in found:
+        if path.is_dir():
+            raise RawInputError(
+                f"{path} is a directory, expected a file for raw table '{table.name}'; "
+                "put the exported file there (a Spark-style folder of part files is not read)"
+            )
     present = [(path, fmt) for path, fmt in found if path.is_file()]
     if not present:
         raise RawInputError(
@@ -115,9 +123,55 @@ def csv_header(path: Path) -> list[str]:
         raise RawInputError(f"unreadable file: {path} is not a CSV ({error})") from None
 
 
+def check_utf8(path: Path, chunk_bytes: int = 1 << 20) -> None:
+    """The whole file decodes as UTF-8, or a message naming the line (counted from 1, header
+    included) of the first byte that does not: DuckDB counts rows without decoding them, so a
+    Latin-1 byte in row 200 used to fail deep inside the build."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines_before = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                line = lines_before + chunk[: max(error.start, 0)].count(b"\n") + 1
+                raise RawInputError(
+                    f"unreadable file: {path}, line {line}: not UTF-8 text ({error.reason}, "
+                    f"byte 0x{chunk[error.start]:02x}); save or export the file as UTF-8"
+                ) from None
+            lines_before += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            raise RawInputError(
+                f"unreadable file: {path}: ends inside a UTF-8 character ({error.reason}); "
+                "save or export the file as UTF-8"
+            ) from None
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """The header with later repeats renamed (`notes`, `notes` -> `notes`, `notes__2`), so DuckDB
+    can read it; a repeated column the contract does not use is then simply ignored."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        count = seen[name] = seen.get(name, 0) + 1
+        names.append(name if count == 1 else f"{name}__{count}")
+    return names
+
+
+def duckdb_reason(error: duckdb.Error) -> str:
+    """DuckDB's message about a file, on one line: what and where (`CSV Error on Line: 3 ...`),
+    without its option dump, its suggestions or the offending line's content (personal data)."""
+    text = str(error).split("Possible fixes:")[0]
+    text = re.sub(r"^[A-Za-z ]+Error: ", "", text.strip())
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return "; ".join(line for line in lines if not line.startswith("Original Line"))
+
+
 def csv_scan(path: Path, header: list[str]) -> str:
     """DuckDB's read of a contract CSV: every column text, no type sniffing, RFC 4180 quoting."""
-    columns = ", ".join(f"{sql_string(name)}: 'VARCHAR'" for name in header)
+    columns = ", ".join(f"{sql_string(name)}: 'VARCHAR'" for name in unique_names(header))
     return (
         f"read_csv({sql_string(str(path))}, header = true, auto_detect = false, "
         f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
@@ -131,18 +185,21 @@ def parquet_scan(conn: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, list
         names = [row[0] for row in conn.execute(f"describe select * from {scan}").fetchall()]
     except duckdb.Error as error:
         raise RawInputError(
-            f"unreadable file: {path} is not a readable Parquet file ({error})"
+            f"unreadable file: {path} is not a readable Parquet file ({duckdb_reason(error)}); "
+            "export it again"
         ) from None
     return scan, [name for name in names if name != "file_row_number"]
 
 
 def column_mapping(table: RawTable, path: Path, header: list[str]) -> dict[str, str]:
-    """Contract column -> column name in the file, matched trimmed and case-insensitively."""
+    """Contract column -> column name as read (unique_names for a CSV), matched trimmed and
+    case-insensitively; a contract column given twice is refused, any other repeat ignored."""
     by_normal: dict[str, str] = {}
-    for name in header:
-        normal = name.strip().lower()
+    read_names = unique_names(header) if path.suffix == ".csv" else header
+    for original, name in zip(header, read_names, strict=True):
+        normal = original.strip().lower()
         if normal in by_normal and normal in table.columns:
-            raise RawInputError(f"{path}: column '{normal}' appears twice in the header")
+            raise RawInputError(f"{path}: column '{normal}' appears twice in the header; keep one")
         by_normal.setdefault(normal, name)
     missing = sorted(table.required - by_normal.keys())
     if missing:
@@ -170,6 +227,7 @@ def register(conn: duckdb.DuckDBPyConnection, table: RawTable, data_dir: Path) -
     """Check one table's file and register its view; raise RawInputError naming the problem."""
     path, fmt = find_file(data_dir, table)
     if fmt == "csv":
+        check_utf8(path)
         header = csv_header(path)
         scan, row_number = csv_scan(path, header), "row_number() over ()"
     else:
@@ -177,12 +235,25 @@ def register(conn: duckdb.DuckDBPyConnection, table: RawTable, data_dir: Path) -
         row_number = "file_row_number + 1"
     mapping = column_mapping(table, path, header)
     conn.execute(view_sql(table, scan, mapping, row_number))
-    try:
-        rows = conn.execute(f"select count(*) from {RAW_SCHEMA}.{table.name}").fetchall()[0][0]
-    except duckdb.Error as error:
-        raise RawInputError(f"unreadable file: {path} ({error})") from None
+    rows = count_rows(conn, table, path, fmt)
     stat = path.stat()
     return RawFile(table.name, path, fmt, stat.st_size, stat.st_mtime, rows)
+
+
+def count_rows(conn: duckdb.DuckDBPyConnection, table: RawTable, path: Path, fmt: str) -> int:
+    """Rows of a registered file, read far enough to find a broken file now rather than in dbt:
+    a CSV's every line is parsed; a Parquet file's every value of the contract columns decoded
+    (a corrupt data page passes the footer and a plain count)."""
+    view = f"{RAW_SCHEMA}.{table.name}"
+    decoded = (
+        "".join(f", max(length({column}))" for column in table.columns) if fmt == "parquet" else ""
+    )
+    try:
+        return conn.execute(f"select count(*){decoded} from {view}").fetchall()[0][0]
+    except duckdb.Error as error:
+        raise RawInputError(
+            f"unreadable file: {path}: {duckdb_reason(error)}; fix the file or export it again"
+        ) from None
 
 
 def register_all(

@@ -7,6 +7,7 @@ sensor and the UI launch the same job in the code location. Every engine goes th
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from collections.abc import Iterator
 
@@ -17,12 +18,24 @@ from orchestration.definitions import build_definitions
 from orchestration.defs.transform.assets import DBT_STEP
 
 
-def run_config(as_of: str | None, dbt_vars: dict[str, float], log_level: str) -> dict:
+def run_config(settings: Settings, as_of: str | None, dbt_vars: dict[str, float]) -> dict:
     """The run config of one refresh: the dbt step's per-run values and the console log level."""
-    return {
-        "ops": {DBT_STEP: {"config": {"as_of_date": as_of, "dbt_vars": dict(dbt_vars)}}},
-        "loggers": {"console": {"config": {"log_level": log_level}}},
+    models = {
+        "as_of_date": as_of,
+        "dbt_vars": dict(dbt_vars),
+        "date_formats": dict(settings.date_formats),
     }
+    return {
+        "ops": {DBT_STEP: {"config": models}},
+        "loggers": {"console": {"config": {"log_level": settings.console_log_level}}},
+    }
+
+
+def output_sink(settings: Settings):
+    """Where dbt's progress lines go: stderr when verbose, else nowhere. stdout carries only what
+    the caller prints (the summary, for scripts to read), and a failure is explained in one
+    message (orchestration/failures.py)."""
+    return sys.stderr if settings.verbose else io.StringIO()
 
 
 @contextlib.contextmanager
@@ -41,10 +54,8 @@ def dagster_instance(settings: Settings) -> Iterator[dg.DagsterInstance]:
 def run_refresh(
     settings: Settings, as_of: str | None = None, dbt_vars: dict[str, float] | None = None
 ) -> dg.ExecuteInProcessResult:
-    """Materialize the refresh job in process with these settings; the result says how it went.
-
-    dbt's progress lines go to stderr: stdout carries only what the caller prints."""
+    """Materialize the refresh job in process with these settings; the result says how it went."""
     job = build_definitions(settings).resolve_job_def("refresh")
-    config = run_config(as_of, dbt_vars or {}, settings.log_level)
-    with dagster_instance(settings) as instance, contextlib.redirect_stdout(sys.stderr):
+    config = run_config(settings, as_of, dbt_vars or {})
+    with dagster_instance(settings) as instance, contextlib.redirect_stdout(output_sink(settings)):
         return job.execute_in_process(run_config=config, instance=instance, raise_on_error=False)

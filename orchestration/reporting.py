@@ -7,6 +7,7 @@ terminal and the asset page never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 
@@ -38,7 +39,7 @@ class Table:
 def _cell(value: object) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):
         return f"{value:,.2f}"
     return str(value)
 
@@ -58,9 +59,11 @@ def headline(conn: duckdb.DuckDBPyConnection) -> dict[str, float | int | None]:
             count(*) as accounts,
             count(*) filter (where customer_status <> 'prospect') as customers,
             count(*) filter (where customer_status = 'active') as active_customers,
-            median(ltv_usd) filter (where customer_status <> 'prospect') as median_ltv_usd,
-            median(cac_usd) filter (where customer_status <> 'prospect') as median_cac_usd,
-            sum(ltv_usd) / nullif(sum(cac_usd), 0) as ltv_to_cac
+            cast(median(ltv_usd) filter (where customer_status <> 'prospect') as double)
+                as median_ltv_usd,
+            cast(median(cac_usd) filter (where customer_status <> 'prospect') as double)
+                as median_cac_usd,
+            cast(sum(ltv_usd) as double) / nullif(sum(cac_usd), 0) as ltv_to_cac
         from marts.dim_accounts
         """,
     )
@@ -180,15 +183,20 @@ def latest_drift(conn: duckdb.DuckDBPyConnection) -> Table:
 
 def top_contributors(conn: duckdb.DuckDBPyConnection, limit: int = 3) -> list[str]:
     """The values that moved most, in words: how common they were among new customers before
-    and in the current window."""
+    and in the current window. Signals without enough data to judge (`insufficient_data`) have
+    no values that "moved"."""
     rows = query(
         conn,
         f"""
-        select replace(signal, 'psi_', '') as attribute, coalesce(value, '(unknown)') as value,
-               reference_share, current_share, contribution
-        from marts.icp_drift_contributions
-        where as_of_date = (select max(as_of_date) from marts.dim_refresh)
-        order by contribution desc, signal, value
+        select replace(moved.signal, 'psi_', '') as attribute,
+               coalesce(moved.value, '(unknown)') as value,
+               moved.reference_share, moved.current_share, moved.contribution
+        from marts.icp_drift_contributions as moved
+        inner join marts.icp_drift as drift
+            on moved.as_of_date = drift.as_of_date and moved.signal = drift.signal
+        where moved.as_of_date = (select max(as_of_date) from marts.dim_refresh)
+            and drift.status <> 'insufficient_data'
+        order by moved.contribution desc, moved.signal, moved.value
         limit {int(limit)}
         """,
     ).rows

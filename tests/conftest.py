@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import AS_OF, COMPANY, materialize_refresh
+from tests.helpers import AS_OF, COMPANY, icp, materialize_refresh
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +30,15 @@ def copy_fixture(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse published by `icp refresh` on the hand-computed company."""
+    warehouse = tmp_path_factory.mktemp("cli") / "out" / "icp.duckdb"
+    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"Warehouse: {warehouse}" in result.stdout
+    assert "Accounts: 5   customers: 3 (2 active)" in result.stdout
+    assert "Rejected input rows: none" in result.stdout
+    return warehouse

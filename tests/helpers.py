@@ -230,3 +230,33 @@ def backtest_company(data: Path, criteria: list[list[object]] = CRITERIA) -> Non
     )
     for table, header in EMPTY_TABLES.items():
         (data / f"{table}.csv").write_text(header + "\n")
+
+
+def marts_contents(warehouse: Path) -> dict[str, list[tuple]]:
+    return {
+        mart: query(warehouse, f"select * from marts.{mart} order by {order}")
+        for mart, order in MARTS.items()
+    }
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(COMPANY, data)
+    return data
+
+
+def assert_stops_with(published: Path, tmp_path: Path, data: Path, *needles: str) -> None:
+    """Exit 2, a message naming the problem, and the published warehouse untouched."""
+    warehouse = tmp_path / "published" / "icp.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copyfile(published, warehouse)
+    before = sha256(warehouse)
+    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
+    assert result.returncode == 2, result.stderr[-2000:]
+    message = result.stderr.strip().splitlines()
+    assert any(all(needle in line for needle in needles) for line in message), result.stderr
+    assert sha256(warehouse) == before
+    assert "left as it was" in result.stderr
+    # One message, not a trace nor DuckDB's option dump.
+    assert "Traceback" not in result.stderr and "Possible fixes" not in result.stderr
+    assert len(message) <= 4, result.stderr

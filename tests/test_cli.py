@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration import manifest
-from tests.helpers import AS_OF, COMPANY, MARTS, awkward_copy, icp, query, sha256
-
-
-def marts_contents(warehouse: Path) -> dict[str, list[tuple]]:
-    return {
-        mart: query(warehouse, f"select * from marts.{mart} order by {order}")
-        for mart, order in MARTS.items()
-    }
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse published by `icp refresh` on the hand-computed company."""
-    warehouse = tmp_path_factory.mktemp("cli") / "out" / "icp.duckdb"
-    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert f"Warehouse: {warehouse}" in result.stdout
-    assert "Accounts: 5   customers: 3 (2 active)" in result.stdout
-    assert "Rejected input rows: none" in result.stdout
-    return warehouse
+from tests.helpers import (
+    AS_OF,
+    COMPANY,
+    MARTS,
+    assert_stops_with,
+    awkward_copy,
+    broken_copy,
+    icp,
+    marts_contents,
+    query,
+)
 
 
 def test_refresh_twice_gives_identical_marts(published: Path, tmp_path: Path) -> None:
@@ -84,26 +74,6 @@ def test_unsafe_or_invalid_as_of_is_refused(as_of: str, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--as-of" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
-
-
-def broken_copy(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(COMPANY, data)
-    return data
-
-
-def assert_stops_with(published: Path, tmp_path: Path, data: Path, *needles: str) -> None:
-    """Exit 2, a message naming the problem, and the published warehouse untouched."""
-    warehouse = tmp_path / "published" / "icp.duckdb"
-    warehouse.parent.mkdir()
-    shutil.copyfile(published, warehouse)
-    before = sha256(warehouse)
-    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
-    assert result.returncode == 2, result.stderr[-2000:]
-    message = result.stderr.strip().splitlines()
-    assert any(all(needle in line for needle in needles) for line in message), result.stderr
-    assert sha256(warehouse) == before
-    assert "left as it was" in result.stderr
 
 
 def test_missing_file_stops_the_run(published: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from orchestration.config import Settings
 from orchestration.engines import engine_for
 from orchestration.refresh import run_config
 from tests.helpers import AS_OF, COMPANY, materialize_refresh, query
@@ -43,11 +44,18 @@ def test_refreshes_in_one_process_each_use_their_own_settings(
 
 
 def test_run_config_carries_the_per_run_values() -> None:
-    assert run_config("2024-06-30", {"gross_margin": 0.7}, "INFO") == {
+    settings = Settings(log_level="INFO", verbose=True, date_formats={"crm_accounts": "day_first"})
+    assert run_config(settings, "2024-06-30", {"gross_margin": 0.7}) == {
         "ops": {
             "icp_models": {
-                "config": {"as_of_date": "2024-06-30", "dbt_vars": {"gross_margin": 0.7}}
+                "config": {
+                    "as_of_date": "2024-06-30",
+                    "dbt_vars": {"gross_margin": 0.7},
+                    "date_formats": {"crm_accounts": "day_first"},
+                }
             }
         },
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
     }
+    quiet = run_config(Settings(), None, {})["loggers"]["console"]["config"]["log_level"]
+    assert quiet == "CRITICAL", "without --verbose only the one failure message is shown"

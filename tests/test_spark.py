@@ -170,6 +170,12 @@ TEXTS = [
     "Mail bob.smith+x@acme.co.uk or $1",
     "a|b| C ||d",
     "a;B; c;",
+    "CEO <ann@x.org>, +49 151 2345 6789, (415) 555-0137, 2024-01-15",
+    "25/6/2024",
+    "5/12/2024 9:05:30",
+    "2024-01-01T10:00:00-99:00",
+    "2024-01-01T10:00:00+14:00",
+    "999999999999999.99",
 ]
 
 
@@ -206,7 +212,9 @@ select
     {{{{ icp.parse_decimal('cases.raw') }}}} as parsed_decimal,
     cast({{{{ icp.parse_integer('cases.raw') }}}} as {text}) as parsed_integer,
     {{{{ icp.normalize_domain('cases.raw') }}}} as domain,
-    {{{{ icp.mask_emails('cases.raw') }}}} as masked,
+    {{{{ icp.mask_personal('cases.raw') }}}} as masked,
+    cast({{{{ icp.parse_timestamp('cases.raw', 'day_first') }}}} as {text}) as day_first,
+    cast({{{{ icp.divide_money(icp.parse_decimal('cases.raw'), 3) }}}} as {text}) as third,
     {{{{ icp.regex_replace('lower(cases.raw)', '[^\\\\p{{L}}\\\\p{{N}}]+', ' ') }}}} as words,
     case when {{{{ icp.regex_matches('cases.raw', "'^ *-?[0-9]+(\\\\.[0-9]+)? *$'") }}}}
         then 'number' else 'other' end as number_shape,

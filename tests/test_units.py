@@ -38,7 +38,8 @@ def test_settings_from_an_empty_environment_are_the_documented_defaults() -> Non
     assert Settings.from_env({}) == Settings()
     assert Settings().data_dir == DEFAULT_DATA_DIR
     assert Settings().warehouse == DEFAULT_WAREHOUSE
-    assert (Settings().refresh_cron, Settings().log_level) == ("0 6 * * *", "WARNING")
+    assert (Settings().refresh_cron, Settings().log_level) == ("0 6 * * *", None)
+    assert (Settings().verbose, Settings().console_log_level) == (False, "CRITICAL")
 
 
 def test_settings_read_every_variable(tmp_path: Path) -> None:
@@ -64,8 +65,10 @@ def test_settings_read_every_variable(tmp_path: Path) -> None:
         refresh_timezone="Europe/Berlin",
         alert_webhook_url="http://127.0.0.1:9/hook",
         log_level="INFO",
+        verbose=True,
         dagster_home=tmp_path / "home",
     )
+    assert settings.console_log_level == "INFO"
 
 
 def test_an_unknown_engine_is_refused() -> None:

@@ -42,6 +42,7 @@ select 1 as _parse_only
         'code': check.get('code', 'invalid_value')}) -%}
 {%- endfor -%}
 {%- set table_rules = icp.key_and_ref_rules(table, key_columns, refs) -%}
+{%- set identifiers = key_columns + (refs | list) -%}
 
 with source as (
 
@@ -59,15 +60,25 @@ fx_first_month as (
 ),
 {% endif %}
 
-typed as (
+cleaned as (
 
     select
         _row_number,
         {%- for column in contract.columns %}
-        {{ icp.clean_text(column.name) }} as _raw__{{ column.name }},
-        {{ icp.typed_value(column) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {{ icp.clean_text(column.name) }} as _raw__{{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
     from source
+
+),
+
+typed as (
+
+    select
+        cleaned.*,
+        {%- for column in contract.columns %}
+        {{ icp.typed_value(column, identifiers, icp.date_format(table)) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from cleaned
 
 ),
 
@@ -125,11 +136,12 @@ final as (
             accepted one cost a third of the largest base models' time at a million accounts. #}
         case
             when coalesce(key_checked._row_code, {{ icp.first_failing(table_rules, 'code') }}) is not null
-            then {{ icp.mask_emails(dbt.concat(icp.raw_row_parts(contract.columns))) }}
+            then {{ icp.mask_personal(dbt.concat(icp.raw_row_parts(contract.columns))) }}
         end as _raw_row,
-        coalesce(
-            key_checked._row_reason, {{ icp.first_failing(table_rules, 'reason') }}
-        ) as _rejection_reason,
+        {#- A reason quotes the raw value: masked like the raw row. -#}
+        {{ icp.mask_personal(
+            'coalesce(key_checked._row_reason, ' ~ icp.first_failing(table_rules, 'reason') ~ ')'
+        ) }} as _rejection_reason,
         coalesce(
             key_checked._row_code, {{ icp.first_failing(table_rules, 'code') }}
         ) as _rejection_code,
@@ -190,21 +202,33 @@ select * from final
 {% endmacro %}
 
 
-{# A raw text column as the type its contract names, cleaned as the meta says. #}
-{% macro typed_value(column) %}
-    {%- set raw = icp.clean_text(column.name) -%}
+{# A cleaned text column (`_raw__<name>`) as the type its contract names, cleaned as the meta says;
+   free text masked and personal identifiers hashed (macros/personal.sql). #}
+{% macro typed_value(column, identifiers=[], date_format='iso') %}
+    {%- set raw = '_raw__' ~ column.name -%}
     {%- set kind = column.data_type -%}
-    {%- if kind == 'timestamp' -%}{{ icp.parse_timestamp(raw) }}
-    {%- elif kind == 'date' -%}{{ icp.parse_date(raw) }}
+    {%- if kind == 'timestamp' -%}{{ icp.parse_timestamp(raw, date_format) }}
+    {%- elif kind == 'date' -%}{{ icp.parse_date(raw, date_format) }}
     {%- elif kind == 'decimal' -%}{{ icp.parse_decimal(raw) }}
     {%- elif kind == 'integer' -%}{{ icp.parse_integer(raw) }}
-    {%- elif column.meta.get('normalize') == 'domain' -%}{{ icp.normalize_domain(raw) }}
-    {%- elif column.meta.get('normalize') == 'enum' -%}{{ icp.normalize_enum(raw) }}
-    {%- elif column.meta.get('case') == 'lower' -%}lower({{ raw }})
-    {%- elif column.meta.get('case') == 'upper' -%}upper({{ raw }})
-    {%- else -%}{{ raw }}
+    {%- else -%}
+        {%- set normalize = column.meta.get('normalize') -%}
+        {%- set text = icp.normalize_domain(raw) if normalize == 'domain'
+            else icp.normalize_enum(raw) if normalize == 'enum'
+            else icp.text_case(column, raw) -%}
+        {%- if column.name in identifiers -%}{{ icp.identifier_value(text) }}
+        {%- elif column.meta.get('personal') or column.meta.get('accepted_values') -%}{{ text }}
+        {%- else -%}{{ icp.mask_personal(text) }}
+        {%- endif -%}
     {%- endif -%}
 {% endmacro %}
+
+{% macro text_case(column, expr) -%}
+    {%- if column.meta.get('case') == 'lower' -%}lower({{ expr }})
+    {%- elif column.meta.get('case') == 'upper' -%}upper({{ expr }})
+    {%- else -%}{{ expr }}
+    {%- endif -%}
+{%- endmacro %}
 
 
 {#  The row rules of one column, as [{when, reason, code}] in the order they are reported.
@@ -224,12 +248,33 @@ select * from final
     {%- set kind_words = {
         'timestamp': 'not a timestamp', 'date': 'not a date',
         'decimal': 'not a number', 'integer': 'not a whole number'} -%}
-    {%- if column.data_type in kind_words -%}
+    {%- if column.data_type == 'decimal' -%}
+        {#- A number of the right shape is never "not a number": too large for the type, or at
+            or beyond the money bound, it is out of range. -#}
+        {%- do rules.append({
+            'when': raw ~ ' is not null and not ' ~ icp.regex_matches(raw, icp.decimal_shape()),
+            'reason': dbt.concat([prefix ~ "not a number: '''"] + quoted_raw),
+            'code': 'not_a_number'}) -%}
+        {%- do rules.append({
+            'when': raw ~ ' is not null and (' ~ name ~ ' is null or abs(' ~ name ~ ') >= '
+                ~ icp.money_bound() ~ ')',
+            'reason': dbt.concat([prefix ~ "must be below 1e15 in absolute value: '''"] + quoted_raw),
+            'code': 'out_of_range'}) -%}
+    {%- elif column.data_type in kind_words -%}
         {%- set words = kind_words[column.data_type] -%}
         {%- do rules.append({
             'when': raw ~ ' is not null and ' ~ name ~ ' is null',
             'reason': dbt.concat([prefix ~ words ~ ": '''"] + quoted_raw),
             'code': words | replace(' ', '_')}) -%}
+        {%- if column.data_type in ('timestamp', 'date') -%}
+            {#- Year 0000 would be stored as 1 BC, 9999 is a placeholder: neither is an event. -#}
+            {%- set year = 'extract(year from ' ~ name ~ ')' -%}
+            {%- do rules.append({
+                'when': year ~ ' < ' ~ var('min_event_year') ~ ' or ' ~ year ~ ' > ' ~ var('max_event_year'),
+                'reason': dbt.concat([prefix ~ "year outside " ~ var('min_event_year') ~ "-"
+                    ~ var('max_event_year') ~ ": '''"] + quoted_raw),
+                'code': 'out_of_range'}) -%}
+        {%- endif -%}
     {%- endif -%}
     {%- set accepted = column.meta.get('accepted_values') -%}
     {%- if accepted -%}
@@ -311,8 +356,13 @@ select * from final
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- set raw = 'key_checked._raw__' ~ column.name -%}
-        {%- set shown = "case when " ~ raw ~ " is null then '' else '<redacted>' end"
-            if column.meta.get('personal') else "coalesce(" ~ raw ~ ", '')" -%}
+        {%- if column.meta.get('personal') -%}
+            {%- set shown = "case when " ~ raw ~ " is null then '' else '<redacted>' end" -%}
+        {%- elif column.meta.get('hashed') -%}
+            {%- set shown = "coalesce(" ~ icp.pseudonym(raw) ~ ", '')" -%}
+        {%- else -%}
+            {%- set shown = "coalesce(" ~ raw ~ ", '')" -%}
+        {%- endif -%}
         {%- do parts.append("'" ~ (', ' if not loop.first else '') ~ column.name ~ "='") -%}
         {%- do parts.append(shown) -%}
     {%- endfor -%}
@@ -329,8 +379,3 @@ select * from final
     {%- endfor -%}
     {{ return(parts) }}
 {% endmacro %}
-
-
-{% macro mask_emails(expr) -%}
-    {{ icp.regex_replace(expr, '[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+)', '***@\\1') }}
-{%- endmacro %}

@@ -60,6 +60,11 @@ class Engine(Protocol):
     def lock_path(self) -> Path: ...
 
     @property
+    def built_path(self) -> Path:
+        """Where the tables of a build are, for a person to open when it stopped."""
+        ...
+
+    @property
     def dbt_target_dir(self) -> Path:
         """dbt's target folder for this warehouse: kept between runs so dbt parses partially."""
         ...

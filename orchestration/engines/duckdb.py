@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.engines.base import WORKING_DIR_NAME, make_private
+from orchestration.limits import carry_published_counts
 from orchestration.raw_files import RawFile, RawTable, register_all, sql_identifier, sql_string
 
 # DuckDB 1.1 and later (and BI drivers still on 1.x) can read files written with this.
@@ -55,6 +56,11 @@ class DuckDBWarehouse:
         """The next published file while it is written: in the build directory, so on the
         published file's filesystem, where a rename is atomic."""
         return self.working_dir / f"{self.path.name}.publishing"
+
+    @property
+    def built_path(self) -> Path:
+        """What the build wrote, for a failure's message: the working file."""
+        return self.working_path
 
     @property
     def lock_path(self) -> Path:
@@ -108,6 +114,7 @@ class DuckDBWarehouse:
         # A file published before a history table existed simply has no history for it yet.
         for table in (table for table in history_tables if table in published):
             conn.execute(f"insert into {catalog}.{table} select * from {PUBLISHED}.{table}")
+        carry_published_counts(conn, PUBLISHED, catalog, published)
         conn.execute(f"detach {PUBLISHED}")
 
     def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:

@@ -332,6 +332,10 @@ class SparkWarehouse:
         return self.working_dir / "refresh.lock"
 
     @property
+    def built_path(self) -> Path:
+        return self.path
+
+    @property
     def dbt_target_dir(self) -> Path:
         return self.working_dir / "dbt-target"
 

@@ -41,9 +41,8 @@ customers as (
         firmographics.acquisition_channel,
         case
             when facts.customer_status = 'active' then facts.mrr_usd
-            when
-                facts.customer_status = 'churned'
-                then facts.lifetime_revenue_usd / facts.tenure_months
+            when facts.customer_status = 'churned'
+                then {{ icp.divide_money('facts.lifetime_revenue_usd', 'facts.tenure_months') }}
         end as arpa_usd
     from facts
     inner join firmographics
@@ -89,10 +88,15 @@ with_values as (
         with_lifetime.*,
         case
             when with_lifetime.customer_status = 'churned'
-                then with_lifetime.lifetime_revenue_usd * {{ var('gross_margin') }}
-            else
+                then cast(
+                    with_lifetime.lifetime_revenue_usd * {{ var('gross_margin') }}
+                    as {{ icp.money_type() }}
+                )
+            else cast(
                 with_lifetime.arpa_usd * {{ var('gross_margin') }}
                 * with_lifetime.expected_lifetime_months
+                as {{ icp.money_type() }}
+            )
         end as ltv_usd,
         coalesce(channel_months.channel_cac_usd, 0) + coalesce(channel_months.sales_cac_usd, 0)
             as cac_usd
@@ -113,10 +117,14 @@ final as (
         expected_lifetime_months,
         ltv_usd,
         cac_usd,
-        case when cac_usd <> 0 then ltv_usd / cac_usd end as ltv_to_cac,
+        case
+            when cac_usd <> 0 then cast(ltv_usd as double) / cast(cac_usd as double)
+        end as ltv_to_cac,
         case
             when arpa_usd * {{ var('gross_margin') }} <> 0
-                then cac_usd / (arpa_usd * {{ var('gross_margin') }})
+                then
+                    cast(cac_usd as double)
+                    / (cast(arpa_usd as double) * {{ var('gross_margin') }})
         end as cac_payback_months
     from with_values
 

@@ -23,8 +23,10 @@ converted as (
         invoices.status,
         invoices.currency,
         fx.rate_to_usd,
-        invoices.amount * fx.rate_to_usd as amount_usd,
-        (invoices.amount - invoices.amount_refunded) * fx.rate_to_usd as net_amount_usd
+        {{ icp.to_usd('invoices.amount', 'fx.rate_to_usd') }} as amount_usd,
+        {{ icp.to_usd(
+            'invoices.amount - invoices.amount_refunded', 'fx.rate_to_usd'
+        ) }} as net_amount_usd
     from invoices
     inner join customers
         on invoices.customer_id = customers.customer_id

@@ -45,7 +45,7 @@ converted as (
                 and not dated.is_canceled_as_of
             )
         ) as is_live_as_of,
-        dated.mrr * fx.rate_to_usd as mrr_usd
+        {{ icp.to_usd('dated.mrr', 'fx.rate_to_usd') }} as mrr_usd
     from dated
     {{ icp.join_usd_rate('fx', 'dated.currency', icp.month_of(icp.as_of_date())) }}
 

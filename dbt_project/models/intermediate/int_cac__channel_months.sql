@@ -86,11 +86,15 @@ final as (
         channel_months.new_customers,
         case
             when channel_months.new_customers > 0
-                then channel_months.marketing_spend_usd / channel_months.new_customers
+                then {{ icp.divide_money(
+                    'channel_months.marketing_spend_usd', 'channel_months.new_customers'
+                ) }}
         end as channel_cac_usd,
         case
             when month_customers.month_new_customers > 0
-                then coalesce(sales.sales_cost_usd, 0) / month_customers.month_new_customers
+                then {{ icp.divide_money(
+                    'coalesce(sales.sales_cost_usd, 0)', 'month_customers.month_new_customers'
+                ) }}
         end as sales_cac_usd
     from channel_months
     left join month_customers

@@ -26,7 +26,7 @@ usd as (
         'USD' as currency,
         cast('1900-01-01' as date) as valid_from,
         cast(null as date) as valid_to,
-        cast(1.0 as double) as rate_to_usd
+        cast(1 as {{ icp.decimal_type() }}) as rate_to_usd
 
 ),
 

@@ -19,7 +19,7 @@ marketing_usd as (
         {{ icp.month_of('marketing.spend_date') }} as month,
         marketing.channel,
         'marketing' as kind,
-        marketing.amount * fx.rate_to_usd as amount_usd
+        {{ icp.to_usd('marketing.amount', 'fx.rate_to_usd') }} as amount_usd
     from marketing
     {{ icp.join_usd_rate('fx', 'marketing.currency', icp.month_of('marketing.spend_date')) }}
 
@@ -31,7 +31,7 @@ sales_usd as (
         {{ icp.month_of('sales.month') }} as month,
         cast(null as {{ dbt.type_string() }}) as channel,
         'sales' as kind,
-        sales.amount * fx.rate_to_usd as amount_usd
+        {{ icp.to_usd('sales.amount', 'fx.rate_to_usd') }} as amount_usd
     from sales
     {{ icp.join_usd_rate('fx', 'sales.currency', icp.month_of('sales.month')) }}
 

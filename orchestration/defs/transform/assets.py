@@ -18,6 +18,8 @@ class RefreshConfig(dg.Config):
 
     as_of_date: str | None = None
     dbt_vars: dict[str, float] = {}
+    # input table -> iso, day_first or month_first (orchestration/date_formats.py)
+    date_formats: dict[str, str] = {}
 
 
 # The dbt step's name: a run's RefreshConfig is the run config of this op.
@@ -48,6 +50,8 @@ def dbt_build_args(
     as_of = parse_as_of(config.as_of_date)
     if as_of:
         dbt_vars["as_of_date"] = as_of
+    if config.date_formats:
+        dbt_vars["date_formats"] = dict(config.date_formats)
     args = ["build"]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]

@@ -10,9 +10,9 @@ final as (
         month,
         channel,
         new_customers,
-        round(marketing_spend_usd, 2) as marketing_spend_usd,
-        round(channel_cac_usd, 2) as channel_cac_usd,
-        round(sales_cac_usd, 2) as sales_cac_usd
+        {{ icp.mart_money('marketing_spend_usd') }} as marketing_spend_usd,
+        {{ icp.mart_money('channel_cac_usd') }} as channel_cac_usd,
+        {{ icp.mart_money('sales_cac_usd') }} as sales_cac_usd
     from channel_months
 
 )

@@ -63,14 +63,14 @@ final as (
         month,
         channel,
         kind,
-        round(amount_usd, 2) as amount_usd
+        {{ icp.mart_money('amount_usd') }} as amount_usd
     from unattributed_marketing
     union all
     select
         month,
         channel,
         kind,
-        round(amount_usd, 2) as amount_usd
+        {{ icp.mart_money('amount_usd') }} as amount_usd
     from unattributed_sales
 
 )

@@ -62,9 +62,13 @@ psi_signals as (
 
 psi_values as (
 
+    {#- Customers of each window whose attribute is known: an attribute null for every customer
+        of a window has no distribution there to compare (its PSI would be a meaningless 0). #}
     select
         signal,
-        sum(contribution) as value
+        sum(contribution) as value,
+        sum(case when value is not null then reference_customers else 0 end) as reference_known,
+        sum(case when value is not null then current_customers else 0 end) as current_known
     from shares
     group by signal
 
@@ -81,6 +85,8 @@ psi as (
             when
                 window_sizes.reference_customers < {{ min_customers }}
                 or window_sizes.current_customers < {{ min_customers }}
+                or coalesce(psi_values.reference_known, 0) = 0
+                or coalesce(psi_values.current_known, 0) = 0
                 then 'insufficient_data'
             when psi_values.value >= {{ var('drift_psi_alert') }} then 'alert'
             when psi_values.value >= {{ var('drift_psi_warn') }} then 'warn'

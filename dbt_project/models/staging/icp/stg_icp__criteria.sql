@@ -13,7 +13,8 @@ accepted as (
         attribute,
         operator,
         value,
-        weight
+        -- A weight is a proportion, not money: the fit score divides by it.
+        cast(weight as double) as weight
     from base
     where _rejection_reason is null
 

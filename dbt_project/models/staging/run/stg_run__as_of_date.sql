@@ -26,21 +26,30 @@ with
 
 invoices as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('issued_at')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('issued_at'), icp.date_format('billing_invoices')
+        ) }}) as event_at
     from {{ invoices_relation }}
 
 ),
 
 subscription_starts as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('started_at')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('started_at'), icp.date_format('billing_subscriptions')
+        ) }}) as event_at
     from {{ subscriptions_relation }}
 
 ),
 
 subscription_cancels as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('canceled_at')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('canceled_at'), icp.date_format('billing_subscriptions')
+        ) }}) as event_at
     from {{ subscriptions_relation }}
 
 ),
@@ -49,14 +58,20 @@ subscription_cancels as (
 
 opportunity_closes as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('closed_at')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('closed_at'), icp.date_format('crm_opportunities')
+        ) }}) as event_at
     from {{ icp.raw_relation('crm', 'opportunities') }}
 
 ),
 
 spend as (
 
-    select max({{ icp.parse_timestamp(icp.clean_text('spend_date')) }}) as event_at
+    select
+        max({{ icp.parse_timestamp(
+            icp.clean_text('spend_date'), icp.date_format('marketing_spend')
+        ) }}) as event_at
     from {{ icp.raw_relation('spend', 'marketing_spend') }}
 
 ),
