@@ -93,9 +93,9 @@ final as (
         coalesce(by_tier.accounts, 0) as accounts,
         coalesce(by_tier.customers, 0) as customers,
         round(cast(by_tier.customers as double) / by_tier.accounts, 4) as conversion_rate,
-        round(by_tier.avg_ltv_usd, 2) as avg_ltv_usd,
-        round(by_tier.median_ltv_usd, 2) as median_ltv_usd,
-        round(by_tier.avg_cac_usd, 2) as avg_cac_usd,
+        {{ icp.mart_money('by_tier.avg_ltv_usd') }} as avg_ltv_usd,
+        {{ icp.mart_money('by_tier.median_ltv_usd') }} as median_ltv_usd,
+        {{ icp.mart_money('by_tier.avg_cac_usd') }} as avg_cac_usd,
         round(by_tier.ltv_with_cac_usd / by_tier.cac_with_cac_usd, 2) as ltv_to_cac,
         case
             when by_tier.retention_customers > 0

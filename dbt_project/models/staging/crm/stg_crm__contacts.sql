@@ -9,7 +9,7 @@ accepted as (
     select
         contact_id,
         account_id,
-        {{ icp.mask_emails('job_title') }} as job_title,
+        job_title,
         created_at
     from base
     where _rejection_reason is null
