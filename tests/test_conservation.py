@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from orchestration.project import DBT_PROJECT_DIR
+from tests.helpers import build_file
 
 TAMPERING = {
     "assert_cac_conserved": "update marts.dim_accounts set cac_usd = cac_usd + 1 "
@@ -52,9 +53,11 @@ def dbt_test(warehouse: Path, selection: str, target: Path) -> subprocess.Comple
 
 
 def copy_of(company_warehouse: Path, tmp_path: Path) -> Path:
-    # Same file name, so the views inside keep resolving their catalog.
-    warehouse = tmp_path / company_warehouse.name
-    shutil.copyfile(company_warehouse, warehouse)
+    """A copy of the build file (every layer: the tests read intermediate models too, which the
+    published file leaves out). Same file name, so the views inside keep resolving their catalog."""
+    build = build_file(company_warehouse)
+    warehouse = tmp_path / build.name
+    shutil.copyfile(build, warehouse)
     return warehouse
 
 
