@@ -69,10 +69,13 @@ def backtest_warehouse(backtest_build: tuple[Path, dg.ExecuteInProcessResult]) -
 
 
 def backtest_rows(warehouse: Path) -> dict:
+    """The back-test's rows; money (decimal(38,2) in the mart) as double, to compare with the
+    hand-computed cents below."""
     return rows_by_key(
         warehouse,
         "select icp_version || ':' || icp_tier, status, accounts, customers, conversion_rate, "
-        "avg_ltv_usd, median_ltv_usd, avg_cac_usd, ltv_to_cac, retention_12m, ltv_lift, "
+        "avg_ltv_usd::double, median_ltv_usd::double, avg_cac_usd::double, ltv_to_cac, "
+        "retention_12m, ltv_lift, "
         "best_customer_share from marts.icp_backtest",
     )
 
