@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.cli import failure_message
 from orchestration.connectors import SourceChoice, choose
+from orchestration.failures import error_text, step_errors
 from orchestration.raw_files import RawInputError
 from tests.connector_fixture import write_hubspot, write_salesforce_stripe
 from tests.helpers import build_file, icp, materialize_refresh, query, rows_by_key
@@ -58,9 +58,9 @@ def test_connector_input_on_spark_stops_at_the_raw_step(tmp_path: Path, connecto
     """The one refresh job on the spark target: connector input stops before anything is landed,
     with the choice named (the Spark engine lands contract files only)."""
     result = materialize_refresh(connector_data, tmp_path / "spark", dbt_target="spark")
-    message, bad_input = failure_message(result)
-    assert bad_input
-    assert message.startswith("step raw_tables failed")
+    [(step, error)] = list(step_errors(result))
+    assert (step, error.cls_name) == ("raw_tables", "RawInputError")  # bad input: exit 2
+    message = error_text(error)
     assert "crm = salesforce (detected from the salesforce/ folder)" in message
     assert "not supported on the spark target yet" in message
     assert not (tmp_path / "spark" / "raw").exists()

@@ -270,7 +270,7 @@ def test_revisit_rule(current: float | None, proposed: float, passed: bool) -> N
 
 
 def test_a_runs_refresh_config_is_read_back_from_its_run_config() -> None:
-    config = refresh_config_of(run_config("2024-06-30", {"icp_revisit_min_auc": 0.7}, "INFO"))
+    config = refresh_config_of(run_config(Settings(), "2024-06-30", {"icp_revisit_min_auc": 0.7}))
     assert config.as_of_date == "2024-06-30"
     assert config.dbt_vars == {"icp_revisit_min_auc": 0.7}
     assert refresh_config_of({}).dbt_vars == {}
