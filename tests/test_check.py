@@ -15,7 +15,10 @@ def test_a_clean_input_is_reported_and_nothing_published(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [line.split() for line in result.stdout.splitlines()]
     assert ["billing_invoices", "17", "17", "0", "0.0%"] in rows
-    assert len(result.stdout.strip().splitlines()) == 13
+    lines = result.stdout.strip().splitlines()
+    # Which systems were read, the heading, the column header and one line per raw table.
+    assert lines[0] == "Input: crm = files (detected), billing = files (detected)"
+    assert len(lines) == 14
     assert result.stderr == ""
     assert not warehouse.exists()
 

@@ -120,7 +120,8 @@ def test_accounts_firmographics_countries_and_lead_sources(connector_warehouse: 
 def test_billing_facts_to_the_cent(connector_warehouse: Path) -> None:
     actual = rows_by_key(
         connector_warehouse,
-        "select account_id, customer_status, lifetime_revenue_usd, mrr_usd from marts.dim_accounts",
+        "select account_id, customer_status, lifetime_revenue_usd::double, mrr_usd::double "
+        "from marts.dim_accounts",
     )
     assert actual == {
         # 300 + (300 - 50 refunded; the failed 90 refund ignored); the draft invoice is open.
@@ -138,7 +139,8 @@ def test_billing_facts_to_the_cent(connector_warehouse: Path) -> None:
 def test_subscriptions_invoices_and_customers_as_mapped(connector_warehouse: Path) -> None:
     subscriptions = rows_by_key(
         build_file(connector_warehouse),
-        "select subscription_id, plan, status, cast(canceled_at as date)::varchar, mrr, currency "
+        "select subscription_id, plan, status, cast(canceled_at as date)::varchar, mrr::double, "
+        "currency "
         "from staging.stg_billing__subscriptions",
     )
     assert subscriptions == {
@@ -151,7 +153,7 @@ def test_subscriptions_invoices_and_customers_as_mapped(connector_warehouse: Pat
     }
     invoices = rows_by_key(
         build_file(connector_warehouse),
-        "select invoice_id, status, amount, amount_refunded, currency "
+        "select invoice_id, status, amount::double, amount_refunded::double, currency "
         "from staging.stg_billing__invoices",
     )
     assert invoices == {
