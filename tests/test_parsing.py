@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import AS_OF, COMPANY, materialize_refresh, query, rows_by_key
+from tests.helpers import AS_OF, COMPANY, build_file, materialize_refresh, query, rows_by_key
 
 APPENDED = {
     "crm_accounts": [
@@ -64,7 +64,7 @@ def test_offsets_and_years_out_of_range_are_rejected(parsed_warehouse: Path) -> 
 
 def test_an_offset_of_fourteen_hours_is_converted(parsed_warehouse: Path) -> None:
     created = query(
-        parsed_warehouse,
+        build_file(parsed_warehouse),
         "select created_at from staging.stg_crm__accounts where account_id = 'A13'",
     )
     assert created == [(datetime(2023, 12, 31, 20, 0),)]
