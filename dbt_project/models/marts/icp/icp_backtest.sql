@@ -96,7 +96,10 @@ final as (
         {{ icp.mart_money('by_tier.avg_ltv_usd') }} as avg_ltv_usd,
         {{ icp.mart_money('by_tier.median_ltv_usd') }} as median_ltv_usd,
         {{ icp.mart_money('by_tier.avg_cac_usd') }} as avg_cac_usd,
-        round(by_tier.ltv_with_cac_usd / by_tier.cac_with_cac_usd, 2) as ltv_to_cac,
+        -- Ratios of money as double on both engines (Spark divides decimals into decimals).
+        round(
+            cast(by_tier.ltv_with_cac_usd as double) / cast(by_tier.cac_with_cac_usd as double), 2
+        ) as ltv_to_cac,
         case
             when by_tier.retention_customers > 0
                 then
@@ -104,7 +107,9 @@ final as (
                         cast(by_tier.retained_customers as double) / by_tier.retention_customers, 4
                     )
         end as retention_12m,
-        round(by_tier.avg_ltv_usd / all_customers.avg_ltv_usd, 4) as ltv_lift,
+        round(
+            cast(by_tier.avg_ltv_usd as double) / cast(all_customers.avg_ltv_usd as double), 4
+        ) as ltv_lift,
         case
             when by_tier.customers > 0
                 then round(cast(by_tier.best_customers as double) / by_tier.customers, 4)
