@@ -35,11 +35,16 @@ def smoothed(counts: np.ndarray) -> np.ndarray:
     return np.stack([np.convolve(row, kernel, mode="valid") for row in padded])
 
 
+def blended(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Half the month's own count, half its five-month average (and that average): costs follow
+    the new customers without jumping with every one."""
+    smooth = smoothed(counts)
+    return 0.5 * counts + 0.5 * smooth, smooth
+
+
 def marketing_spend(c: Company) -> pa.Table:
     rng = c.rng(20)
-    counts = new_customers_per_month(c)[: len(CHANNELS)]
-    smooth = smoothed(counts)
-    level = 0.5 * counts + 0.5 * smooth
+    level, smooth = blended(new_customers_per_month(c)[: len(CHANNELS)])
     level = np.maximum(level, 0.3 * smooth.mean(axis=1, keepdims=True) + 0.2)
     usd = CHANNEL_CAC_USD[:, None] * level * np.exp(rng.normal(0, 0.15, level.shape))
     n_months = len(c.calendar.months)
@@ -68,14 +73,13 @@ def marketing_spend(c: Company) -> pa.Table:
 
 def sales_costs(c: Company) -> pa.Table:
     rng = c.rng(21)
-    counts = new_customers_per_month(c).sum(axis=0)
-    smooth = smoothed(counts[None, :])[0]
+    level = blended(new_customers_per_month(c).sum(axis=0)[None, :])[0][0]
     created = np.bincount(
         _month_index(c.accounts.created) - c.calendar.first_month, minlength=len(c.calendar.months)
     )
-    amount = (
-        SALES_COST_PER_CUSTOMER_USD * (0.5 * counts + 0.5 * smooth) + 40.0 * created
-    ) * np.exp(rng.normal(0, 0.05, len(c.calendar.months)))
+    amount = (SALES_COST_PER_CUSTOMER_USD * level + 40.0 * created) * np.exp(
+        rng.normal(0, 0.05, len(c.calendar.months))
+    )
     return pa.table(
         {
             "month": _dates(_month_start(c.calendar.months)),
@@ -114,9 +118,8 @@ MISAIMED_ICP = (
 
 
 def icp_criteria(c: Company) -> pa.Table:
-    old = _month_start(np.array([_month_index(np.array([c.calendar.end - 1]))[0] - 30]))
-    new = _month_start(np.array([_month_index(np.array([c.calendar.end - 1]))[0] - 12]))
-    old_date, new_date = old[0], new[0]
+    last_month = _month_index(np.array([c.calendar.end - 1]))[0]
+    old_date, new_date = _month_start(np.array([last_month - 30, last_month - 12]))
 
     def version(seconds: int) -> str:
         year, month, _ = _civil(np.array([seconds]))
