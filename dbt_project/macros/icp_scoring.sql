@@ -119,3 +119,9 @@ evaluated as (
         when {{ operator }} = 'lte' then {{ icp.parse_decimal(value) }}
     end
 {%- endmacro %}
+
+{#- Whether a customer at `rank` (1 = highest value) of `customers` is one of the best customers:
+    the first ceil(best_customer_share x customers), the one cut every ranking of them uses. -#}
+{% macro is_best_customer(rank, customers) -%}
+    {{ rank }} <= ceil({{ var('best_customer_share') }} * {{ customers }})
+{%- endmacro %}

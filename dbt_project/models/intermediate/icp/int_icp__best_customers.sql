@@ -27,7 +27,7 @@ final as (
         account_id,
         ltv_usd,
         ltv_rank,
-        ltv_rank <= ceil({{ var('best_customer_share') }} * customers) as is_best_customer
+        {{ is_best_customer('ltv_rank', 'customers') }} as is_best_customer
     from ranked
 
 )

@@ -72,14 +72,14 @@ final as (
         'training' as population,
         account_id,
         ltv_usd,
-        ltv_rank <= ceil({{ var('best_customer_share') }} * customers) as is_best_customer
+        {{ is_best_customer('ltv_rank', 'customers') }} as is_best_customer
     from training_ranked
     union all
     select
         'realised' as population,
         account_id,
         ltv_usd,
-        revenue_rank <= ceil({{ var('best_customer_share') }} * customers) as is_best_customer
+        {{ is_best_customer('revenue_rank', 'customers') }} as is_best_customer
     from realised_ranked
 
 )
