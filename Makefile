@@ -26,8 +26,8 @@ $(MANIFEST): $(BIN)/icp $(shell find dbt_project -name '*.sql' -o -name '*.yml' 
 install: $(BIN)/icp $(MANIFEST)
 
 # The demo's runs are recorded in the instance `make dev` opens (DAGSTER_HOME, about 10 s more a
-# run), so the UI shows them on day one: the refresh at three past month-ends (the drift history
-# the plots draw), then at the latest event date; then the report.
+# run), so the UI shows them on day one: the refresh at three past as-of dates a month apart (the
+# drift history the plots draw), then at the latest event date; then the report.
 DAGSTER_HOME_DIR := $(CURDIR)/.dagster_home
 DEMO_BACKFILL := --from 2026-06-30 --to 2026-08-31 --every month
 
