@@ -310,11 +310,12 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
     print(
         f"Accounts: {numbers['accounts']:,}   customers: {numbers['customers']:,} "
         f"({numbers['active_customers']:,} active)   "
-        f"median LTV: {_money(numbers['median_ltv_usd'])}   "
-        f"median CAC: {_money(numbers['median_cac_usd'])}"
+        f"median LTV: {reporting.format_value(numbers['median_ltv_usd'], 'usd')}   "
+        f"median CAC: {reporting.format_value(numbers['median_cac_usd'], 'usd')}"
     )
-    print("\nLTV:CAC by acquisition channel (customers):")
+    print("\nLTV:CAC by acquisition channel:")
     print(reporting.ltv_to_cac_by_channel(conn).text())
+    print(f"  ({reporting.LTV_TO_CAC_BY_CHANNEL})")
     print(f"\nICP tier mix (version {reporting.icp_version(conn) or 'none'}):")
     print(reporting.tier_mix(conn).text())
     print("\nICP discovery, top suggestions (marts.icp_suggestions):")
@@ -323,7 +324,7 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
     drift = reporting.latest_drift(conn)
     overall = next((row[1] for row in drift.rows if row[0] == "overall"), "none")
     print(f"\nICP drift (marts.icp_drift): overall {overall}")
-    print(drift.text())
+    print(reporting.drift_signals(conn).text())
     for line in reporting.top_contributors(conn):
         print(f"  moved: {line}")
     rejected = reporting.rejected_by_table(conn)
@@ -339,10 +340,6 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
         print(f"\nConnector rows deleted in the source or superseded (dropped): {total:,}")
         print(dropped.text())
     return overall
-
-
-def _money(value: float | None) -> str:
-    return "-" if value is None else f"${value:,.2f}"
 
 
 def refresh(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import argparse
 import io
 import time
 from datetime import timedelta
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 from string import Template
@@ -20,7 +21,7 @@ import duckdb
 
 from orchestration import backtest, reporting
 from orchestration.config import project_vars
-from orchestration.reporting import Table
+from orchestration.reporting import Table, format_value, header, kind_of
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 TIER_COLOURS = {"current": "#3b6ea8", "proposed": "#e08a2c"}
@@ -58,11 +59,14 @@ def svg(figure) -> str:
 
 
 def html_table(table: Table, numeric_digits: int | None = 2) -> str:
-    """A Table as HTML; floats with `numeric_digits` decimals, or as written when None."""
+    """A Table as HTML: money and shares as the summary writes them (reporting.format_value),
+    other floats with `numeric_digits` decimals, or as written when None."""
 
-    def cell(value: object) -> str:
+    def cell(value: object, kind: str) -> str:
         if value is None:
             return "<td class='none'>–</td>"
+        if kind in ("usd", "share") and isinstance(value, int | float | Decimal):
+            return f"<td class='num'>{format_value(value, kind)}</td>"
         if isinstance(value, float):
             text = f"{value:,g}" if numeric_digits is None else f"{value:,.{numeric_digits}f}"
             return f"<td class='num'>{text}</td>"
@@ -70,8 +74,12 @@ def html_table(table: Table, numeric_digits: int | None = 2) -> str:
             return f"<td class='num'>{value:,}</td>"
         return f"<td>{escape(str(value))}</td>"
 
-    head = "".join(f"<th>{escape(column)}</th>" for column in table.columns)
-    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in table.rows)
+    kinds = [kind_of(column) for column in table.columns]
+    head = "".join(f"<th>{escape(header(column))}</th>" for column in table.columns)
+    body = "".join(
+        "<tr>" + "".join(cell(v, k) for v, k in zip(row, kinds, strict=True)) + "</tr>"
+        for row in table.rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -117,9 +125,9 @@ def backtest_chart(current: Table, proposed: Table) -> str:
 
 def channel_chart(table: Table) -> str:
     plt = _pyplot()
-    rows = [row for row in table.rows if row[4] is not None]
+    rows = [row for row in table.rows if row[-1] is not None]
     figure, axes = plt.subplots(figsize=(5.2, 0.35 * len(rows) + 0.8))
-    axes.barh([row[0] for row in rows][::-1], [row[4] for row in rows][::-1], color="#3b6ea8")
+    axes.barh([row[0] for row in rows][::-1], [row[-1] for row in rows][::-1], color="#3b6ea8")
     axes.axvline(3, color="#c0392b", linewidth=0.8, linestyle="--")
     axes.text(3, len(rows) - 0.4, " 3:1", color="#c0392b", fontsize=8)
     axes.set_xlabel("LTV:CAC")
@@ -182,7 +190,7 @@ def headline_html(conn: duckdb.DuckDBPyConnection) -> str:
         ("customers", f"{numbers['customers']:,}", f"{numbers['active_customers']:,} active"),
         ("median LTV", money(numbers["median_ltv_usd"]), "per customer"),
         ("median CAC", money(numbers["median_cac_usd"]), "per customer"),
-        ("LTV:CAC", "–" if ratio is None else f"{ratio:.1f}", "all LTV / all CAC"),
+        ("LTV:CAC", "–" if ratio is None else f"{ratio:.2f}", "total LTV / total CAC, with a CAC"),
     ]
     return "".join(
         f"<div class='card'><div class='label'>{escape(label)}</div>"
@@ -236,7 +244,7 @@ def render(conn: duckdb.DuckDBPyConnection) -> str:
         "drift_chart": drift_chart(
             conn, float(settings["drift_psi_warn"]), float(settings["drift_psi_alert"])
         ),
-        "drift_table": html_table(reporting.latest_drift(conn)),
+        "drift_table": html_table(reporting.drift_signals(conn)),
         "warnings": "".join(f"<li>{escape(line)}</li>" for line in warnings)
         or "<li class='ok'>none</li>",
         "rejected": html_table(rejected) if rejected.rows else "<p>No input row was rejected.</p>",

@@ -18,6 +18,7 @@ import dagster as dg
 import pytest
 
 from orchestration.config import project_vars
+from orchestration.defs.drift.checks import DRIFT_STATUS_TAG
 from orchestration.generator import CompanySpec, generate_arrow, write
 from tests.helpers import AS_OF, COMPANY, materialize_refresh, query
 
@@ -111,7 +112,8 @@ def test_drift_check_fails_with_error_severity(drifting: tuple) -> None:
     assert not psi.passed
     assert psi.severity == dg.AssetCheckSeverity.ERROR
     assert psi.metadata["drift_psi_alert"].value == 0.25
-    assert psi.metadata["psi_industry"].value["status"] == "alert"
+    assert psi.metadata["psi_industry_status"].value == "alert"
+    assert psi.metadata["psi_industry"].value > 0.25
 
 
 def test_alert_is_posted_to_the_webhook(drifting: tuple) -> None:
@@ -147,3 +149,20 @@ def test_history_keeps_dates_and_rerun_is_idempotent(
     assert not checks["drift_psi_distributions"].passed
     assert checks["drift_psi_distributions"].severity == dg.AssetCheckSeverity.WARN
     assert checks["drift_psi_distributions"].metadata["status"].value == "insufficient_data"
+
+
+def test_check_thresholds_and_run_tag_follow_the_run(tmp_path: Path) -> None:
+    """The thresholds a drift check shows are the ones dbt applied in that run (`--var`), not
+    the project's defaults, and the run carries the overall status as a tag for the Runs list."""
+    result = materialize_refresh(
+        COMPANY, tmp_path / "icp.duckdb", as_of=AS_OF, dbt_vars={"drift_psi_alert": 0.9}
+    )
+    assert result.success
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert checks["drift_psi_distributions"].metadata["drift_psi_alert"].value == 0.9
+    assert checks["drift_psi_distributions"].metadata["drift_psi_warn"].value == 0.1
+    assert checks["drift_fit_share"].metadata["drift_fit_share_alert_points"].value == 20
+    overall = query(
+        tmp_path / "icp.duckdb", "select status from marts.icp_drift where signal = 'overall'"
+    )
+    assert result.dagster_run.tags[DRIFT_STATUS_TAG] == overall[0][0]

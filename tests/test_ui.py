@@ -1,10 +1,16 @@
-"""The Dagster UI: the code location loads in the webserver and the lineage page renders.
+"""The Dagster UI: the code location loads in the webserver, the lineage page renders, and the
+demo's runs are there as `make demo` leaves them.
 
 Starts `dagster-webserver` on `workspace.yaml` (a free port on 127.0.0.1, a temporary DAGSTER_HOME
 with the project's dagster.yaml), checks through its GraphQL API that the raw tables, the marts,
 the schedule and the sensor are there and that every mart is fed by a raw table, then renders the
-global asset lineage page in headless Chromium and saves it as tests/artifacts/lineage.png
-(untracked; copy it over docs/images/lineage.png by hand to refresh the README's picture).
+global asset lineage page in headless Chromium and saves it as tests/artifacts/lineage.png.
+Then it records the demo's runs in that instance as `make demo` does (`icp backfill-drift` with
+DAGSTER_HOME set; one past as-of date here, three in `make demo`) and checks what a person sees:
+`marts/dim_accounts` materialized with its headline figures as numbers, every drift signal
+plotted with a point per run, the overall drift status as a run tag, and screenshots of the
+README's expanded lineage link and of the `dim_accounts` page in tests/artifacts/ (untracked;
+copy lineage-expanded.png over docs/images/lineage.png by hand to refresh the README's picture).
 
 Chromium is /usr/bin/chromium (Debian package `chromium`); when it is missing the test tries
 `apt-get install -y chromium` once (as root) and skips the screenshot if that fails. Timings (the
@@ -32,13 +38,16 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 
+from orchestration.defs.drift.checks import DRIFT_STATUS_TAG, FAMILIES
 from orchestration.defs.freshness import FAIL_WINDOW
 from orchestration.defs.ingest.assets import RAW_TABLES
 from orchestration.defs.serve.assets import published_keys
-from orchestration.defs.translator import MART_GROUPS, raw_asset_key
+from orchestration.defs.transform.metadata import HEADLINE_FIGURES
+from orchestration.defs.translator import raw_asset_key
 
 pytestmark = pytest.mark.browser
 
@@ -119,6 +128,7 @@ def free_port() -> int:
 class Webserver:
     url: str
     log: Path
+    home: Path
     timings: dict[str, float] = field(default_factory=dict)
 
     def graphql(self, query: str, timeout: float = 30.0) -> dict:
@@ -188,7 +198,7 @@ def webserver(
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
     port = free_port()
-    server = Webserver(url=f"http://127.0.0.1:{port}", log=home / "webserver.log")
+    server = Webserver(url=f"http://127.0.0.1:{port}", log=home / "webserver.log", home=home)
     command = [
         str(BIN / "dagster-webserver"),
         *("-w", str(PROJECT_ROOT / "workspace.yaml")),
@@ -275,7 +285,7 @@ def test_code_location_in_the_ui(webserver: Webserver) -> None:
     assert marts <= set(nodes), f"marts missing in the UI: {sorted(marts - set(nodes))}"
     for mart in sorted(marts):
         node = nodes[mart]
-        assert node["groupName"] in set(MART_GROUPS.values()), (mart, node["groupName"])
+        assert node["groupName"] == "marts", (mart, node["groupName"])
         assert upstream_of(mart, deps) & raw, f"{mart} has no raw table upstream"
         policy = node["internalFreshnessPolicy"]
         assert policy and policy["__typename"] == "TimeWindowFreshnessPolicy", (mart, policy)
@@ -314,7 +324,7 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def chromium_command(binary: Path, profile: Path, *mode: str) -> list[str]:
+def chromium_command(binary: Path, profile: Path, *mode: str, budget_ms: int = 30000) -> list[str]:
     return [
         str(binary),
         "--headless",
@@ -328,7 +338,7 @@ def chromium_command(binary: Path, profile: Path, *mode: str) -> list[str]:
         "--hide-scrollbars",
         f"--user-data-dir={profile}",
         "--window-size=1600,1000",
-        "--virtual-time-budget=30000",
+        f"--virtual-time-budget={budget_ms}",
         *mode,
     ]
 
@@ -460,3 +470,138 @@ def test_lineage_page_renders(
         f"\n[ui] lineage page: screenshot {shot_seconds:.1f} s, DOM {dom_seconds:.1f} s, "
         f"checks {time.monotonic() - started - dom_seconds:.1f} s; saved {SCREENSHOT}",
     )
+
+
+# --- the demo's runs, as `make demo` records them ------------------------------------------------
+
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+DEMO_TIMEOUT = 1200.0
+
+
+@pytest.fixture(scope="module")
+def demo_runs(
+    request: pytest.FixtureRequest, webserver: Webserver, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The demo company refreshed at one past as-of date and at the present, recorded in the
+    webserver's instance (DAGSTER_HOME), as `make demo` does; returns the warehouse."""
+    warehouse = tmp_path_factory.mktemp("demo") / "icp.duckdb"
+    started = time.monotonic()
+    result = run_group(
+        [
+            str(BIN / "icp"),
+            "backfill-drift",
+            *("--from", "2026-08-31", "--to", "2026-08-31"),
+            *("--data-dir", str(PROJECT_ROOT / "seeds"), "--warehouse", str(warehouse)),
+        ],
+        timeout=DEMO_TIMEOUT,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DAGSTER_HOME": str(webserver.home)},
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")[-4000:]
+    report(request, f"\n[ui] the demo's two recorded runs took {time.monotonic() - started:.1f} s")
+    return warehouse
+
+
+def materializations(webserver: Webserver, key: str) -> list[dict]:
+    path = json.dumps(key.split("/"))
+    data = webserver.graphql(
+        f"""{{ assetOrError(assetKey: {{path: {path}}}) {{ __typename
+            ... on Asset {{ assetMaterializations(limit: 20) {{ runId
+                metadataEntries {{ label __typename
+                    ... on FloatMetadataEntry {{ floatValue }}
+                    ... on IntMetadataEntry {{ intValue }} }} }} }} }} }}"""
+    )["assetOrError"]
+    assert data["__typename"] == "Asset", (key, data)
+    return data["assetMaterializations"]
+
+
+def numbers(materialization: dict) -> dict[str, float]:
+    return {
+        entry["label"]: entry.get("floatValue", entry.get("intValue"))
+        for entry in materialization["metadataEntries"]
+        if entry["__typename"] in ("FloatMetadataEntry", "IntMetadataEntry")
+    }
+
+
+RUNS_QUERY = "{ runsOrError { ... on Runs { results { runId status tags { key value } } } } }"
+
+
+def test_the_demo_run_is_in_the_ui(webserver: Webserver, demo_runs: Path) -> None:
+    runs = webserver.graphql(RUNS_QUERY)["runsOrError"]["results"]
+    assert len(runs) == 2 and {run["status"] for run in runs} == {"SUCCESS"}
+    [(overall,)] = duckdb_query(
+        demo_runs,
+        "select status from marts.icp_drift where signal = 'overall' "
+        "and as_of_date = (select as_of_date from marts.dim_refresh)",
+    )
+    latest = {tag["key"]: tag["value"] for tag in runs[0]["tags"]}
+    assert latest[DRIFT_STATUS_TAG] == overall
+    [latest_accounts, *_] = materializations(webserver, "marts/dim_accounts")
+    assert latest_accounts["runId"] == runs[0]["runId"]
+    figures = numbers(latest_accounts)
+    assert set(HEADLINE_FIGURES) <= set(figures), sorted(figures)
+    [(customers,)] = duckdb_query(
+        demo_runs, "select count(*) from marts.dim_accounts where customer_status <> 'prospect'"
+    )
+    assert figures["customers"] == customers
+
+
+def test_every_drift_signal_is_plotted(webserver: Webserver, demo_runs: Path) -> None:
+    """Dagster plots number metadata over materializations: each signal has a point per run."""
+    drift = materializations(webserver, "marts/icp_drift")
+    assert len(drift) == 2
+    signals = [signal for members in FAMILIES.values() for signal in members]
+    for materialization in drift:
+        assert set(signals) <= set(numbers(materialization)), sorted(numbers(materialization))
+
+
+def duckdb_query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+README = PROJECT_ROOT / "README.md"
+
+
+def readme_lineage_link() -> str:
+    """The expanded lineage view the README links to (the path of its localhost URL)."""
+    found = re.search(r"\(http://127\.0\.0\.1:3000(/asset-groups[^)\s]+)\)", README.read_text())
+    assert found, "README.md links to no expanded lineage view"
+    return found.group(1)
+
+
+def screenshot(chromium: Path, url: str, shot: Path, profile: Path) -> str:
+    """A 1600x1000 screenshot of `url` and its DOM's visible text (a page of a hundred assets
+    takes a while to lay out: 90 s of virtual time)."""
+    result = run_group(
+        chromium_command(chromium, profile / "shot", f"--screenshot={shot}", url, budget_ms=90000),
+        timeout=CHROMIUM_TIMEOUT,
+    )
+    assert result.returncode == 0 and shot.is_file(), result.stderr.decode(errors="replace")
+    result = run_group(
+        chromium_command(chromium, profile / "dom", "--dump-dom", url, budget_ms=90000),
+        timeout=CHROMIUM_TIMEOUT,
+    )
+    return visible_text(result.stdout.decode(errors="replace"))
+
+
+def test_screenshots_of_the_expanded_lineage_and_dim_accounts(
+    request: pytest.FixtureRequest,
+    webserver: Webserver,
+    demo_runs: Path,
+    chromium: Path,
+    tmp_path: Path,
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    lineage = ARTIFACTS / "lineage-expanded.png"
+    text = screenshot(chromium, webserver.url + readme_lineage_link(), lineage, tmp_path / "l")
+    assert "Global asset lineage" in text and "dim_accounts" in text, text[:2000]
+    assert not ERROR_TEXT.findall(text), text[:2000]
+    page = ARTIFACTS / "dim_accounts.png"
+    text = screenshot(chromium, webserver.url + "/assets/marts/dim_accounts", page, tmp_path / "a")
+    assert "dim_accounts" in text and "Latest materialization" in text, text[:2000]
+    for shot in (lineage, page):
+        pixels = png_pixels(shot.read_bytes())
+        assert pixels.shape[:2] == (1000, 1600), shot
+        assert len(np.unique(pixels.reshape(-1, 3), axis=0)) >= 16, f"{shot} looks blank"
+    report(request, f"\n[ui] saved {lineage} and {page}")

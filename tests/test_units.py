@@ -26,7 +26,7 @@ from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.engines.spark import SparkWarehouse, profile_settings
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 from orchestration.refresh import run_config
-from orchestration.reporting import Table, sparkline
+from orchestration.reporting import Table
 
 pytestmark = pytest.mark.unit
 
@@ -231,16 +231,10 @@ def test_alert_payload_names_the_alerting_signals() -> None:
 
 
 def test_tables_print_as_markdown_and_text() -> None:
-    table = Table(("tier", "ltv"), [("A", 1234.5), (None, 2.0)])
-    assert table.markdown() == "| tier | ltv |\n|---|---|\n| A | 1,234.50 |\n| - | 2.00 |"
+    table = Table(("tier", "ltv_usd"), [("A", 1234.5), (None, 2.0)])
+    assert table.markdown() == "| tier | LTV ($) |\n|---|---|\n| A | $1,234 |\n| - | $2 |"
     lines = [line.rstrip() for line in table.text(indent="").splitlines()]
-    assert lines == ["tier  ltv", "A     1,234.50", "-     2.00"]
-
-
-def test_sparkline_spans_low_to_high() -> None:
-    assert sparkline([]) == ""
-    assert sparkline([0.0, 0.5, 1.0]) == "▁▄█"
-    assert sparkline([2.0, 2.0]) == "▁▁"
+    assert lines == ["tier  LTV ($)", "A     $1,234", "-     $2"]
 
 
 def test_only_marts_get_freshness() -> None:

@@ -11,9 +11,8 @@ from typing import Any
 import dagster as dg
 
 from orchestration import backtest
-from orchestration.config import project_vars
 from orchestration.defs.resources import WarehouseResource
-from orchestration.defs.transform.assets import refresh_config_of
+from orchestration.defs.transform.assets import effective_vars
 
 BACKTEST_ASSET = dg.AssetKey(["marts", "icp_backtest"])
 PUBLISHED = dg.AssetKey("icp_warehouse")
@@ -71,7 +70,7 @@ def icp_revisit(
         current = backtest.version_figures(conn, "current")
         proposed = backtest.version_figures(conn, "proposed")
     # The thresholds are dbt vars no model reads: the run's overrides over the project's defaults.
-    thresholds = {**project_vars(), **refresh_config_of(context.run.run_config).dbt_vars}
+    thresholds = effective_vars(context.run.run_config)
     return revisit_result(
         current,
         proposed,

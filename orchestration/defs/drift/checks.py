@@ -5,6 +5,10 @@ the check with severity WARN, `alert` with severity ERROR, and `insufficient_dat
 WARN and says so: too few customers is never reported as passing. The checks read the published
 warehouse, after the refresh has published it, so a drift alert never holds back the data it is
 about.
+
+Each signal's value is number metadata on its check (the check's plots draw its history), beside
+the thresholds the run applied (its `--var` overrides, as dbt saw them), and the run gets a tag
+`icp/drift_status` with the overall status, so an alert shows in the Runs list.
 """
 
 from collections.abc import Iterator
@@ -15,9 +19,12 @@ from orchestration import reporting
 from orchestration.config import project_vars
 from orchestration.defs.drift.alerts import drift_alert_payload, notify
 from orchestration.defs.resources import AlertsResource, WarehouseResource
+from orchestration.defs.transform.assets import effective_vars
 
 DRIFT_ASSET = dg.AssetKey(["marts", "icp_drift"])
 PUBLISHED = dg.AssetKey("icp_warehouse")
+# The run tag that carries the overall drift status (ok, warn, alert, insufficient_data).
+DRIFT_STATUS_TAG = "icp/drift_status"
 
 FAMILIES = {
     # One PSI signal per attribute of the dbt var the drift models read.
@@ -40,10 +47,14 @@ def family_result(
 ) -> dg.AssetCheckResult:
     members = [signals[signal] for signal in FAMILIES[name] if signal in signals]
     worst = max((member["status"] for member in members), key=SEVERITY_ORDER.get, default="ok")
-    metadata: dict[str, object] = {
-        f"{member['signal']}": dg.MetadataValue.json(member) for member in members
-    }
-    metadata.update({key: thresholds[key] for key in THRESHOLDS[name]})
+    metadata: dict[str, object] = {}
+    for member in members:
+        if member["value"] is not None:
+            metadata[member["signal"]] = dg.MetadataValue.float(round(float(member["value"]), 4))
+        metadata[f"{member['signal']}_status"] = member["status"]
+    metadata.update(
+        {key: dg.MetadataValue.float(float(thresholds[key])) for key in THRESHOLDS[name]}
+    )
     metadata["status"] = worst
     return dg.AssetCheckResult(
         check_name=name,
@@ -80,8 +91,10 @@ def icp_drift_checks(
         [(as_of,)] = conn.execute("select max(as_of_date) from marts.dim_refresh").fetchall()
         contributors = reporting.top_contributors(conn)
     signals = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
-    thresholds = project_vars()
+    thresholds = effective_vars(context.run.run_config)
     yield from (family_result(name, signals, thresholds) for name in FAMILIES)
-    if signals.get("overall", {}).get("status") == "alert":
+    overall = signals.get("overall", {}).get("status", "none")
+    context.instance.add_run_tags(context.run.run_id, {DRIFT_STATUS_TAG: overall})
+    if overall == "alert":
         payload = drift_alert_payload(str(as_of), list(signals.values()), contributors, str(path))
         notify(payload, context.log, alerts.webhook_url)

@@ -56,7 +56,7 @@ def connector_spec(table: connectors.ConnectorTable) -> dg.AssetSpec:
             f"`{table.connector}/{table.name}.csv` (or `.parquet`) in the data directory, or the "
             f"table in the `{table.connector}_schema` schema."
         ),
-        group_name="raw",
+        group_name=table.connector,
         owners=[OWNER],
         kinds={table.connector, "duckdb"},
         metadata={

@@ -20,7 +20,8 @@ from orchestration import manifest
 from orchestration.defs.translator import OWNER, IcpTranslator
 
 GROUP = "serving"
-KEY_PREFIX = "exposures"
+# The key prefix is the group, as for every asset (defs/translator.py).
+KEY_PREFIX = GROUP
 PUBLISHED = dg.AssetKey("icp_warehouse")
 
 

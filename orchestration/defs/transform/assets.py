@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.config import parse_as_of
+from orchestration.config import parse_as_of, project_vars
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.transform.metadata import with_warehouse_metadata
 from orchestration.defs.translator import IcpTranslator
@@ -30,6 +30,12 @@ def refresh_config_of(run_config: Mapping) -> RefreshConfig:
     """The RefreshConfig a run was launched with, for steps that apply a dbt var themselves (the
     icp_revisit check): they then see the run's `--var` overrides, as dbt does."""
     return RefreshConfig(**run_config.get("ops", {}).get(DBT_STEP, {}).get("config", {}))
+
+
+def effective_vars(run_config: Mapping) -> dict[str, object]:
+    """The dbt vars a run used: the project's defaults with the run's `--var` overrides over
+    them, so a check names the thresholds dbt applied, not the defaults."""
+    return {**project_vars(), **refresh_config_of(run_config).dbt_vars}
 
 
 def dbt_build_args(

@@ -7,7 +7,7 @@ collected, and once dbt has exited each one is enriched from a read-only connect
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -19,14 +19,40 @@ from orchestration.engines.base import Engine
 Enricher = Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
 
 
+# Headline figures plotted run after run on `marts/dim_accounts` (number metadata).
+HEADLINE_FIGURES = (
+    "accounts",
+    "customers",
+    "active_customers",
+    "median_ltv_usd",
+    "median_cac_usd",
+    "ltv_to_cac",
+    "tier_a_customer_share",
+    "rejected_rows",
+)
+
+
+def number(value: float | int) -> dg.MetadataValue:
+    """A figure as number metadata (Dagster plots these over materializations); money and ratios
+    rounded to the cent and two decimals, shares to four."""
+    if isinstance(value, int):
+        return dg.MetadataValue.int(value)
+    return dg.MetadataValue.float(round(float(value), 4))
+
+
 def dim_accounts_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     numbers = reporting.headline(conn)
     return {
-        **{name: value for name, value in numbers.items() if value is not None},
+        **{
+            name: number(numbers[name])
+            for name in HEADLINE_FIGURES
+            if numbers.get(name) is not None
+        },
         "icp_version": reporting.icp_version(conn) or "none",
         "tier_mix": dg.MetadataValue.md(reporting.tier_mix(conn).markdown()),
         "ltv_to_cac_by_channel": dg.MetadataValue.md(
             reporting.ltv_to_cac_by_channel(conn).markdown()
+            + f"\n\n{reporting.LTV_TO_CAC_BY_CHANNEL}."
         ),
     }
 
@@ -35,13 +61,25 @@ def icp_suggestions_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"top_suggestions": dg.MetadataValue.md(reporting.top_suggestions(conn).markdown())}
 
 
+def signal_numbers(rows: Iterable[tuple]) -> dict[str, dg.MetadataValue]:
+    """Each drift signal's value as number metadata under the signal's name (`psi_industry`,
+    `fit_share`, ...), so Dagster plots every signal's history; rows as `latest_drift` gives
+    them. A signal without a value (too little data) has no point."""
+    return {
+        signal: dg.MetadataValue.float(round(float(value), 4))
+        for signal, _, value, *_ in rows
+        if signal != "overall" and value is not None
+    }
+
+
 def icp_drift_metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     latest = reporting.latest_drift(conn)
     overall = next((row[1] for row in latest.rows if row[0] == "overall"), "none")
     contributors = reporting.top_contributors(conn)
     return {
         "overall_status": overall,
-        "signals": dg.MetadataValue.md(latest.markdown()),
+        **signal_numbers(latest.rows),
+        "signals": dg.MetadataValue.md(reporting.drift_signals(conn).markdown()),
         "top_contributors": dg.MetadataValue.md(
             "\n".join(f"- {line}" for line in contributors) or "none"
         ),
@@ -115,8 +153,18 @@ def model_metadata(
     return metadata
 
 
+# What dagster-dbt puts on every event that is about dbt's run, not the data: left out so the
+# asset and check pages show business figures only (the unique id is read, then dropped).
+DBT_INTERNALS = ("unique_id", "invocation_id", "Execution Duration")
+
+
+def without_dbt_internals(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in metadata.items() if name not in DBT_INTERNALS}
+
+
 def with_warehouse_metadata(events: Iterable, warehouse: Engine) -> Iterator:
-    """Pass dbt's events on, each model's output enriched once the build has released the file."""
+    """Pass dbt's events on, each model's output enriched once the build has released the file,
+    and dbt's run internals left out of every output and check result."""
     collected = []
     try:
         for event in events:
@@ -130,6 +178,15 @@ def with_warehouse_metadata(events: Iterable, warehouse: Engine) -> Iterator:
             if isinstance(event, dg.Output) and "unique_id" in event.metadata:
                 unique_id = event.metadata["unique_id"].value
                 metadata = model_metadata(conn, unique_id, readable)
-                yield event.with_metadata({**event.metadata, **metadata})
+                yield event.with_metadata({**without_dbt_internals(event.metadata), **metadata})
+            elif isinstance(event, dg.AssetCheckResult):
+                yield dg.AssetCheckResult(
+                    passed=event.passed,
+                    asset_key=event.asset_key,
+                    check_name=event.check_name,
+                    metadata=without_dbt_internals(event.metadata),
+                    severity=event.severity,
+                    description=event.description,
+                )
             else:
                 yield event
