@@ -128,8 +128,8 @@ def test_backfill_dates_step_by_calendar_month() -> None:
 def test_dbt_build_args_carry_the_engine_and_run_vars() -> None:
     config = RefreshConfig(as_of_date="2024-06-30", dbt_vars={"gross_margin": 0.7, "x_days": 90.0})
     args = dbt_build_args(config, {"icp_duckdb_path": "/w/.icp-build/w.duckdb"})
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {
+    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--vars"]
+    assert json.loads(args[4]) == {
         "as_of_date": "2024-06-30",
         "gross_margin": 0.7,
         "icp_duckdb_path": "/w/.icp-build/w.duckdb",
