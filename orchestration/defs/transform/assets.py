@@ -29,6 +29,25 @@ DBT_STEP = "icp_models"
 # data, so they run in `make test` (tests/test_dbt_unit_tests.py), not in every refresh. The data
 # tests (the quarantine limits, conservation, contracts) stay in the refresh.
 REFRESH_EXCLUDES = ["--exclude-resource-type", "unit_test"]
+# The folder of models/connectors/ each system's models are in (billing = crm: the won deals).
+CONNECTOR_FOLDERS = {
+    "salesforce": "salesforce",
+    "hubspot": "hubspot",
+    "stripe": "stripe",
+    "crm": "won_deals",
+}
+
+
+def unused_connectors(systems: Mapping[str, str]) -> list[str]:
+    """dbt selectors of the connector models of systems the run does not read. They would select
+    no rows and nothing reads them (macros/connectors.sql reads the files then), so a run leaves
+    them out of its build; their assets simply stay unmaterialized by that run."""
+    used = {systems.get("crm", "files"), systems.get("billing", "files")}
+    return [
+        f"path:models/connectors/{folder}"
+        for system, folder in CONNECTOR_FOLDERS.items()
+        if system not in used
+    ]
 
 
 def refresh_config_of(run_config: Mapping) -> RefreshConfig:
@@ -52,12 +71,15 @@ def dbt_build_args(
         },
     }
     dbt_vars.update(systems or {})
+    unused = unused_connectors(systems or {})
     as_of = parse_as_of(config.as_of_date)
     if as_of:
         dbt_vars["as_of_date"] = as_of
     if config.date_formats:
         dbt_vars["date_formats"] = dict(config.date_formats)
     args = ["build", *REFRESH_EXCLUDES]
+    if unused:
+        args += ["--exclude", " ".join(unused)]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
     return args
