@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration import backtest, report
+from orchestration import backtest, progress, report
 from orchestration.config import (
     DBT_TARGETS,
     Settings,
@@ -240,6 +240,7 @@ def refresh_options(args: argparse.Namespace) -> RefreshOptions:
         billing=args.billing or base.billing,
         verbose=args.verbose or base.verbose,
         date_formats=date_formats,
+        progress=progress.style_for(args.verbose or base.verbose, sys.stderr.isatty()),
     )
     if not settings.data_dir.is_dir():
         raise CommandError(f"data directory not found: {settings.data_dir}", EXIT_BAD_INPUT)

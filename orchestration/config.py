@@ -113,6 +113,9 @@ class Settings:
     billing: str | None = None
     # input table -> iso, day_first or month_first (dbt var date_formats, `--date-format`).
     date_formats: Mapping[str, str] = field(default_factory=dict)
+    # The dbt build's progress on stderr: none, bar or lines (orchestration/progress.py; the CLI
+    # chooses by whether stderr is a terminal).
+    progress: str = "none"
 
     @property
     def console_log_level(self) -> str:

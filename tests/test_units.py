@@ -20,7 +20,12 @@ from orchestration.defs.drift.checks import FAMILIES, family_result
 from orchestration.defs.freshness import is_mart
 from orchestration.defs.ingest.observations import DataDirState, Fingerprint
 from orchestration.defs.ingest.sensors import changed_tables, decode_cursor, encode_cursor, problems
-from orchestration.defs.transform.assets import RefreshConfig, dbt_build_args, refresh_config_of
+from orchestration.defs.transform.assets import (
+    RefreshConfig,
+    dbt_build_args,
+    refresh_config_of,
+    unused_connectors,
+)
 from orchestration.engines import engine_for
 from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.engines.spark import SparkWarehouse, profile_settings
@@ -128,13 +133,31 @@ def test_backfill_dates_step_by_calendar_month() -> None:
 def test_dbt_build_args_carry_the_engine_and_run_vars() -> None:
     config = RefreshConfig(as_of_date="2024-06-30", dbt_vars={"gross_margin": 0.7, "x_days": 90.0})
     args = dbt_build_args(config, {"icp_duckdb_path": "/w/.icp-build/w.duckdb"})
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {
+    assert args[:3] == ["build", "--exclude-resource-type", "unit_test"]
+    # Contract files: no connector model is built.
+    assert args[3:5] == [
+        "--exclude",
+        "path:models/connectors/salesforce path:models/connectors/hubspot "
+        "path:models/connectors/stripe path:models/connectors/won_deals",
+    ]
+    assert args[5] == "--vars"
+    assert json.loads(args[6]) == {
         "as_of_date": "2024-06-30",
         "gross_margin": 0.7,
         "icp_duckdb_path": "/w/.icp-build/w.duckdb",
         "x_days": 90,
     }
+
+
+def test_a_run_builds_the_connector_models_of_its_systems_only() -> None:
+    assert unused_connectors({"crm": "salesforce", "billing": "stripe"}) == [
+        "path:models/connectors/hubspot",
+        "path:models/connectors/won_deals",
+    ]
+    assert unused_connectors({"crm": "hubspot", "billing": "crm"}) == [
+        "path:models/connectors/salesforce",
+        "path:models/connectors/stripe",
+    ]
 
 
 def test_each_engine_builds_where_its_profile_is_told(tmp_path: Path) -> None:

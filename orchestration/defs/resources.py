@@ -17,6 +17,7 @@ from orchestration.config import Settings
 from orchestration.connectors import SourceChoice, choose
 from orchestration.engines import engine_for
 from orchestration.engines.base import Engine, WarehouseLock
+from orchestration.progress import Tracker, tracker
 from orchestration.project import dbt_project
 
 
@@ -86,6 +87,17 @@ class WarehouseResource(dg.ConfigurableResource):
             self._lock = None
 
 
+class ProgressResource(dg.ConfigurableResource):
+    """How a run shows the dbt build's progress (orchestration/progress.py): `none` (the code
+    location, the tests, `--verbose`), `bar` (a terminal) or `lines` (cron, CI); the CLI sets it."""
+
+    style: str = "none"
+    every_seconds: float = 5.0
+
+    def tracker(self) -> Tracker:
+        return tracker(self.style, self.every_seconds)
+
+
 class AlertsResource(dg.ConfigurableResource):
     """Where a drift alert is posted besides the log (ICP_ALERT_WEBHOOK_URL)."""
 
@@ -112,4 +124,5 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             billing=settings.billing,
         ),
         "alerts": AlertsResource(webhook_url=settings.alert_webhook_url),
+        "progress": ProgressResource(style=settings.progress),
     }

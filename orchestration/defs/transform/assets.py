@@ -4,12 +4,13 @@ import json
 from collections.abc import Iterator, Mapping
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration.config import parse_as_of, project_vars
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ProgressResource, WarehouseResource
 from orchestration.defs.transform.metadata import with_warehouse_metadata
 from orchestration.defs.translator import IcpTranslator
+from orchestration.progress import Tracker
 from orchestration.project import dbt_project
 
 
@@ -24,6 +25,29 @@ class RefreshConfig(dg.Config):
 
 # The dbt step's name: a run's RefreshConfig is the run config of this op.
 DBT_STEP = "icp_models"
+# dbt's unit tests check the SQL of tricky models on fixed rows: they test the code, not the
+# data, so they run in `make test` (tests/test_dbt_unit_tests.py), not in every refresh. The data
+# tests (the quarantine limits, conservation, contracts) stay in the refresh.
+REFRESH_EXCLUDES = ["--exclude-resource-type", "unit_test"]
+# The folder of models/connectors/ each system's models are in (billing = crm: the won deals).
+CONNECTOR_FOLDERS = {
+    "salesforce": "salesforce",
+    "hubspot": "hubspot",
+    "stripe": "stripe",
+    "crm": "won_deals",
+}
+
+
+def unused_connectors(systems: Mapping[str, str]) -> list[str]:
+    """dbt selectors of the connector models of systems the run does not read. They would select
+    no rows and nothing reads them (macros/connectors.sql reads the files then), so a run leaves
+    them out of its build; their assets simply stay unmaterialized by that run."""
+    used = {systems.get("crm", "files"), systems.get("billing", "files")}
+    return [
+        f"path:models/connectors/{folder}"
+        for system, folder in CONNECTOR_FOLDERS.items()
+        if system not in used
+    ]
 
 
 def refresh_config_of(run_config: Mapping) -> RefreshConfig:
@@ -53,15 +77,57 @@ def dbt_build_args(
         },
     }
     dbt_vars.update(systems or {})
+    unused = unused_connectors(systems or {})
     as_of = parse_as_of(config.as_of_date)
     if as_of:
         dbt_vars["as_of_date"] = as_of
     if config.date_formats:
         dbt_vars["date_formats"] = dict(config.date_formats)
-    args = ["build"]
+    args = ["build", *REFRESH_EXCLUDES]
+    if unused:
+        args += ["--exclude", " ".join(unused)]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
     return args
+
+
+# dbt's info-level events that say a node is done (passed, failed, skipped or a no-op); its
+# NodeFinished is debug-level, which dbt does not write to the stream dagster-dbt reads.
+NODE_DONE_EVENTS = frozenset(
+    {
+        "LogModelResult",
+        "LogSeedResult",
+        "LogSnapshotResult",
+        "LogTestResult",
+        "LogFunctionResult",
+        "LogNodeNoOpResult",
+        "SkippingDetails",
+    }
+)
+
+
+def with_progress(invocation: DbtCliInvocation, tracker: Tracker) -> Iterator:
+    """The Dagster events of a dbt invocation (what `invocation.stream()` yields), counting its
+    finished nodes from dbt's structured events for the progress the CLI shows."""
+    done: set[str] = set()
+    try:
+        for event in invocation.stream_raw_events():
+            data = event.raw_event["data"]
+            if "total" in data:
+                tracker.total(int(data["total"]))
+            unique_id = data.get("node_info", {}).get("unique_id")
+            if event.raw_event["info"]["name"] in NODE_DONE_EVENTS and unique_id not in done:
+                done.add(unique_id)
+                tracker.advance()
+            yield from event.to_default_asset_events(
+                manifest=invocation.manifest,
+                dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=invocation.context,
+                target_path=invocation.target_path,
+                project=invocation.project,
+            )
+    finally:
+        tracker.finish()
 
 
 @dbt_assets(
@@ -74,6 +140,7 @@ def icp_models(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
     warehouse: WarehouseResource,
+    progress: ProgressResource,
     config: RefreshConfig,
 ) -> Iterator:
     engine = warehouse.engine
@@ -82,4 +149,4 @@ def icp_models(
         context=context,
         target_path=engine.dbt_target_dir,
     )
-    yield from with_warehouse_metadata(invocation.stream(), engine)
+    yield from with_warehouse_metadata(with_progress(invocation, progress.tracker()), engine)

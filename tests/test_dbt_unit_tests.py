@@ -1,0 +1,51 @@
+"""dbt's unit tests (the `unit_tests:` blocks beside the tricky models), run here in `make test`.
+
+A refresh leaves them out (`REFRESH_EXCLUDES` in defs/transform/assets.py): they test the SQL on
+fixed rows, not the data. dbt needs each tested model's parents to exist to know their columns,
+so they run against a copy of a real build file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.project import DBT_PROJECT_DIR
+from tests.helpers import build_file
+
+DBT = Path(sys.executable).parent / "dbt"
+
+
+def test_dbt_unit_tests_pass(company_warehouse: Path, tmp_path: Path) -> None:
+    working = tmp_path / "icp.duckdb"
+    shutil.copy(build_file(company_warehouse), working)
+    target = tmp_path / "dbt-target"
+    result = subprocess.run(
+        [
+            str(DBT),
+            "test",
+            "--select",
+            "resource_type:unit_test",
+            "--vars",
+            json.dumps({"icp_duckdb_path": str(working)}),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    # dbt's own lines: which unit test failed and the diff of expected and actual rows.
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    unit_tests = [node for node in results if node["unique_id"].startswith("unit_test.")]
+    assert unit_tests and all(node["status"] == "pass" for node in unit_tests)
