@@ -35,7 +35,7 @@ criterion_bits as (
             criterion,
             weight,
             row_number() over (
-                partition by icp_version order by weight desc, criterion
+                partition by icp_version order by weight desc, criterion asc
             ) - 1 as bit_position
         from criteria
     ) as ranked
@@ -54,17 +54,24 @@ scored as (
         sum(case when outcomes.outcome = 'miss' then bits.bit_value else 0 end) as gap_bits
     from outcomes
     inner join criterion_bits as bits
-        on outcomes.icp_version = bits.icp_version
-        and outcomes.criterion = bits.criterion
+        on
+            outcomes.icp_version = bits.icp_version
+            and outcomes.criterion = bits.criterion
     group by outcomes.account_id, outcomes.icp_version
 
 ),
 
 bit_sets as (
 
-    select distinct icp_version, reason_bits as set_bits from scored
+    select distinct
+        icp_version,
+        reason_bits as set_bits
+    from scored
     union
-    select distinct icp_version, gap_bits as set_bits from scored
+    select distinct
+        icp_version,
+        gap_bits as set_bits
+    from scored
 
 ),
 
@@ -78,8 +85,9 @@ set_texts as (
         ) }} as criteria_text
     from bit_sets
     inner join criterion_bits as bits
-        on bit_sets.icp_version = bits.icp_version
-        and floor(bit_sets.set_bits / bits.bit_value) % 2 = 1
+        on
+            bit_sets.icp_version = bits.icp_version
+            and floor(bit_sets.set_bits / bits.bit_value) % 2 = 1
     group by bit_sets.icp_version, bit_sets.set_bits
 
 ),
@@ -96,11 +104,13 @@ final as (
         {{ icp.fit_tier('scored.icp_fit_score') }} as icp_tier
     from scored
     left join set_texts as reasons
-        on scored.icp_version = reasons.icp_version
-        and scored.reason_bits = reasons.set_bits
+        on
+            scored.icp_version = reasons.icp_version
+            and scored.reason_bits = reasons.set_bits
     left join set_texts as gaps
-        on scored.icp_version = gaps.icp_version
-        and scored.gap_bits = gaps.set_bits
+        on
+            scored.icp_version = gaps.icp_version
+            and scored.gap_bits = gaps.set_bits
 
 )
 
