@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from orchestration.connectors import SourceChoice, choose
-from orchestration.failures import error_text, step_errors
 from orchestration.raw_files import RawInputError
 from tests.connector_fixture import write_hubspot, write_salesforce_stripe
 from tests.helpers import build_file, icp, materialize_refresh, query, rows_by_key
@@ -52,18 +51,6 @@ def test_a_table_given_both_ways_stops_naming_both(tmp_path: Path, connector_dat
     (data / "crm_accounts.csv").write_text("account_id,account_name,created_at\n")
     with pytest.raises(RawInputError, match=r"the salesforce/ folder and .*crm_accounts\.csv"):
         choose(data)
-
-
-def test_connector_input_on_spark_stops_at_the_raw_step(tmp_path: Path, connector_data: Path):
-    """The one refresh job on the spark target: connector input stops before anything is landed,
-    with the choice named (the Spark engine lands contract files only)."""
-    result = materialize_refresh(connector_data, tmp_path / "spark", dbt_target="spark")
-    [(step, error)] = list(step_errors(result))
-    assert (step, error.cls_name) == ("raw_tables", "RawInputError")  # bad input: exit 2
-    message = error_text(error)
-    assert "crm = salesforce (detected from the salesforce/ folder)" in message
-    assert "not supported on the spark target yet" in message
-    assert not (tmp_path / "spark" / "raw").exists()
 
 
 def test_missing_table_or_column_stops_naming_connector_table_column(
