@@ -27,7 +27,7 @@ from orchestration.connectors import (
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import RawInputError, register_all, sql_string
 from tests.connector_fixture import write_hubspot, write_salesforce_stripe
-from tests.helpers import build_file, icp, materialize_refresh, query, rows_by_key
+from tests.helpers import COMPANY, build_file, icp, materialize_refresh, query, rows_by_key
 
 AS_OF = "2024-06-30"
 
@@ -393,3 +393,34 @@ def test_connector_schemas_already_in_the_warehouse_through_the_vars(
             assert difference == [(0,)], relation
         [(accounts,)] = conn.execute("select count(*) from vars.marts.dim_accounts").fetchall()
     assert accounts == 4
+
+
+def test_unreadable_countries_are_counted_and_shown(tmp_path: Path) -> None:
+    """A country the mapping cannot read becomes null (no region) and is counted per table in the
+    load audit and the summary; a readable alias is not counted."""
+    data = tmp_path / "data"
+    shutil.copytree(COMPANY, data)
+    accounts = data / "crm_accounts.csv"
+    # A1 `Atlantis` (unreadable; enrichment's US fills in), A2 `United Kingdom` (an alias: read).
+    text = accounts.read_text().replace("paid_search,US,U1", "paid_search,Atlantis,U1")
+    accounts.write_text(text.replace("referral,GB,U2", "referral,United Kingdom,U2"))
+    companies = data / "enrichment_companies.csv"
+    companies.write_text(companies.read_text().replace("1500000,GB,", "1500000,Narnia,"))
+    warehouse = tmp_path / "icp.duckdb"
+    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Country values not read, so no region: crm_accounts 1, enrichment_companies 1"
+        in result.stdout
+    )
+    audit = rows_by_key(
+        warehouse, "select source_table, unreadable_countries from marts.fct_load_audit"
+    )
+    assert audit["crm_accounts"] == 1 and audit["enrichment_companies"] == 1
+    assert audit["fx_rates"] is None  # no country there
+    regions = rows_by_key(
+        warehouse, "select account_id, country_code, region from marts.dim_accounts"
+    )
+    # Enrichment's country wins where readable; its unreadable `Narnia` leaves the CRM's.
+    assert regions["A1"] == ("US", "NA")
+    assert regions["A2"] == ("GB", "EMEA")
