@@ -142,18 +142,19 @@ def test_connector_mart_matches_duckdb(table: str, connector_builds: tuple[Path,
 
 def test_connector_input_on_spark_has_customers(connector_builds: tuple[Path, Path]) -> None:
     """Agreeing on nothing would pass the comparison: each connector company has customers with
-    MRR on Spark (from Stripe's items, or from the won deals with billing = crm), and the load
-    audit counts the connector rows dropped (deleted in the source or superseded)."""
+    revenue on Spark (Stripe's invoices, or the won deals with billing = crm; the HubSpot one's
+    has churned by the as-of date), and the load audit counts the connector rows dropped
+    (deleted in the source or superseded)."""
     _, warehouse = connector_builds
     with duckdb.connect() as conn:
         accounts = spark.parquet_scan(warehouse / "marts" / "dim_accounts")
         audit = spark.parquet_scan(warehouse / "marts" / "fct_load_audit")
-        [(customers, mrr)] = conn.execute(
-            "select count(*) filter (where customer_status = 'active'), sum(mrr_usd) "
-            f"from {accounts}"
+        [(customers, revenue)] = conn.execute(
+            "select count(*) filter (where customer_status <> 'prospect'), "
+            f"sum(lifetime_revenue_usd) from {accounts}"
         ).fetchall()
         dropped = conn.execute(f"select sum(rows_dropped) from {audit}").fetchall()
-    assert customers > 0 and mrr > 0
+    assert customers > 0 and revenue > 0
     assert dropped[0][0] > 0
 
 
