@@ -340,6 +340,17 @@ def print_summary_of(conn: duckdb.DuckDBPyConnection, warehouse: Path, seconds: 
         total = sum(row[2] for row in dropped.rows)
         print(f"\nConnector rows deleted in the source or superseded (dropped): {total:,}")
         print(dropped.text())
+    unreadable = conn.execute(
+        "select source_table, unreadable_countries from marts.fct_load_audit "
+        "where unreadable_countries > 0 order by source_table"
+    ).fetchall()
+    if unreadable:
+        counts = ", ".join(f"{table} {count:,}" for table, count in unreadable)
+        print(
+            f"\nCountry values not read, so no region: {counts} "
+            "(marts.fct_load_audit.unreadable_countries); write them as ISO codes or English "
+            "names (dbt_project/reference/country_aliases.csv lists what is read)"
+        )
     return overall
 
 

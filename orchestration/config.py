@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from orchestration.connectors import BILLING_SYSTEMS, CRM_SYSTEMS
 from orchestration.engines import TARGETS
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 
@@ -83,6 +84,14 @@ def dbt_target(name: str) -> str:
     return name
 
 
+def system(environ: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
+    """ICP_CRM / ICP_BILLING: one of the systems connectors.py reads, or None (detected)."""
+    value = (environ.get(name) or "").strip().lower()
+    if value and value not in allowed:
+        raise SettingsError(f"{name}: {environ[name]!r} is not one of {', '.join(allowed)}")
+    return value or None
+
+
 def _path(environ: Mapping[str, str], name: str) -> Path | None:
     return Path(environ[name]).resolve() if environ.get(name) else None
 
@@ -137,6 +146,8 @@ class Settings:
             log_level=environ.get("ICP_LOG_LEVEL") or None,
             verbose=verbose_from_env(environ),
             dagster_home=_path(environ, "DAGSTER_HOME"),
+            crm=system(environ, "ICP_CRM", CRM_SYSTEMS),
+            billing=system(environ, "ICP_BILLING", BILLING_SYSTEMS),
         )
 
 

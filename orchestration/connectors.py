@@ -6,10 +6,12 @@ files, each connector is a folder of the input directory (`DIR/salesforce/accoun
 `DIR/stripe/invoice.parquet`, ...), beside the contract files no connector provides. This module
 decides which systems a run reads (`crm`: salesforce, hubspot or files; `billing`: stripe, files
 or crm, detected from what is present unless given), checks that every connector table and column
-the mapping needs is there (stopping with a message naming the connector, table and column), and
-registers each table as a view `<connector>.<table>`: every declared column as text (null when the
-file lacks an optional one) plus `_row_number` in file order. The mapping to the contract tables is
-dbt's (models/connectors/); the declared tables and columns are its sources, read from the manifest.
+the mapping needs is there (stopping with a message naming the connector, table and column),
+and plans their landing, which each engine carries out (Engine.register_connectors): a table
+`<connector>.<table>` with every declared column as text (null when the file lacks an optional
+one) plus `_row_number` in file order; a DuckDB view here, a Parquet table on Spark. The mapping
+to the contract tables is dbt's (models/connectors/); the declared tables and columns are its
+sources, read from the manifest.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.engines.base import Engine
-from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.raw_files import (
     FORMATS,
     RAW_SCHEMA,
@@ -193,6 +193,60 @@ def view_sql(schema: str, name: str, columns: tuple[str, ...], scan: str, mappin
     )
 
 
+@dataclass(frozen=True)
+class ConnectorLanding:
+    """What a run lands of its connectors, decided before any engine reads a file: each connector
+    table's file, and the tables to create empty (the other table of a `one_of` group, and
+    `enrichment_companies` when a CRM connector fills in for it). The engines land it alike
+    (Engine.register_connectors): every declared column as text plus `_row_number`."""
+
+    files: tuple[tuple[ConnectorTable, Path, str], ...] = ()
+    empty: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    @property
+    def schemas(self) -> tuple[str, ...]:
+        names = [table.connector for table, _, _ in self.files] + [s for s, _, _ in self.empty]
+        return tuple(dict.fromkeys(names))
+
+
+def plan_landing(
+    tables: list[ConnectorTable],
+    contract: list[RawTable],
+    choice: SourceChoice,
+    data_dir: Path,
+) -> ConnectorLanding:
+    """Every table of the run's connectors, located; raise RawInputError naming the first that is
+    missing (its connector, table and needed columns)."""
+    files: list[tuple[ConnectorTable, Path, str]] = []
+    empty: list[tuple[str, str, tuple[str, ...]]] = []
+    for connector in choice.connectors:
+        own = [table for table in tables if table.connector == connector]
+        located = {table.name: find_table(data_dir, table) for table in own}
+        for table in own:
+            place = located[table.name]
+            if place is not None:
+                files.append((table, *place))
+                continue
+            group = [other.name for other in own if table.one_of and other.one_of == table.one_of]
+            if any(located[name] for name in group):
+                empty.append((connector, table.name, table.columns))
+                continue
+            wanted = " or ".join(f"{name}.csv" for name in (group or [table.name]))
+            raise RawInputError(
+                f"{connector}: missing table {' or '.join(group or [table.name])}: expected "
+                f"{data_dir / connector}/{wanted} (or .parquet) with column(s) "
+                f"{', '.join(sorted(table.required))} ({choice.describe()})"
+            )
+    enrichment = next((t for t in contract if t.name == OPTIONAL_WITH_CRM_CONNECTOR), None)
+    if (
+        choice.crm in CONNECTORS
+        and enrichment is not None
+        and not any((data_dir / f"{enrichment.name}.{fmt}").is_file() for fmt in FORMATS)
+    ):
+        empty.append((RAW_SCHEMA, enrichment.name, enrichment.columns))
+    return ConnectorLanding(tuple(files), tuple(empty))
+
+
 def register_table(
     conn: duckdb.DuckDBPyConnection, table: ConnectorTable, path: Path, fmt: str
 ) -> RawFile:
@@ -219,42 +273,14 @@ def register_empty(conn: duckdb.DuckDBPyConnection, schema: str, name: str, colu
 
 
 def register_connectors(
-    conn: duckdb.DuckDBPyConnection,
-    tables: list[ConnectorTable],
-    contract: list[RawTable],
-    choice: SourceChoice,
-    data_dir: Path,
+    conn: duckdb.DuckDBPyConnection, landing: ConnectorLanding
 ) -> list[RawFile]:
-    """Check and register every table of the run's connectors; raise RawInputError naming the
-    first that is missing or lacks a column the mapping needs."""
-    found: list[RawFile] = []
-    for connector in choice.connectors:
-        conn.execute(f"create schema if not exists {sql_identifier(connector)}")
-        own = [table for table in tables if table.connector == connector]
-        located = {table.name: find_table(data_dir, table) for table in own}
-        for table in own:
-            place = located[table.name]
-            if place is not None:
-                found.append(register_table(conn, table, *place))
-                continue
-            group = [other.name for other in own if table.one_of and other.one_of == table.one_of]
-            if any(located[name] for name in group):
-                register_empty(conn, connector, table.name, table.columns)
-                continue
-            wanted = " or ".join(f"{name}.csv" for name in (group or [table.name]))
-            raise RawInputError(
-                f"{connector}: missing table {' or '.join(group or [table.name])}: expected "
-                f"{data_dir / connector}/{wanted} (or .parquet) with column(s) "
-                f"{', '.join(sorted(table.required))} ({choice.describe()})"
-            )
-    enrichment = next((t for t in contract if t.name == OPTIONAL_WITH_CRM_CONNECTOR), None)
-    if (
-        choice.crm in CONNECTORS
-        and enrichment is not None
-        and not any((data_dir / f"{enrichment.name}.{fmt}").is_file() for fmt in FORMATS)
-    ):
-        conn.execute(f"create schema if not exists {RAW_SCHEMA}")
-        register_empty(conn, RAW_SCHEMA, enrichment.name, enrichment.columns)
+    """The DuckDB landing: each connector table a view `<connector>.<table>` over its file."""
+    for schema in landing.schemas:
+        conn.execute(f"create schema if not exists {sql_identifier(schema)}")
+    found = [register_table(conn, table, path, fmt) for table, path, fmt in landing.files]
+    for schema, name, columns in landing.empty:
+        register_empty(conn, schema, name, columns)
     return found
 
 
@@ -272,28 +298,3 @@ def contract_tables_for_files(
     ):
         tables = [table for table in tables if table.name != OPTIONAL_WITH_CRM_CONNECTOR]
     return tables
-
-
-def check_engine(engine: Engine, choice: SourceChoice) -> None:
-    """The Spark engine lands contract files only: connector input and billing = crm stop the
-    run at its first step, before anything is landed or built, whatever started it."""
-    if not isinstance(engine, DuckDBWarehouse) and choice.dbt_vars():
-        raise RawInputError(
-            f"{choice.describe()} is not supported on the spark target yet: only contract "
-            "files; build it with --target duckdb"
-        )
-
-
-def register_for(
-    engine: Engine,
-    tables: list[ConnectorTable],
-    contract: list[RawTable],
-    choice: SourceChoice,
-    data_dir: Path,
-) -> list[RawFile]:
-    """Register the run's connector tables in the warehouse being built (DuckDB: `check_engine`
-    let no other engine through with connectors)."""
-    if not choice.connectors or not isinstance(engine, DuckDBWarehouse):
-        return []
-    with engine.connect_working() as conn:
-        return register_connectors(conn, tables, contract, choice, data_dir)

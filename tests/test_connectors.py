@@ -6,16 +6,28 @@ every expected figure below is computed by hand from its rows, as of 2024-06-30.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from orchestration.connectors import SourceChoice, choose
-from orchestration.failures import error_text, step_errors
-from orchestration.raw_files import RawInputError
+from orchestration import manifest
+from orchestration.connectors import (
+    SourceChoice,
+    choose,
+    contract_tables_for_files,
+    plan_landing,
+    register_connectors,
+)
+from orchestration.project import DBT_PROJECT_DIR
+from orchestration.raw_files import RawInputError, register_all, sql_string
 from tests.connector_fixture import write_hubspot, write_salesforce_stripe
-from tests.helpers import build_file, icp, materialize_refresh, query, rows_by_key
+from tests.helpers import COMPANY, build_file, icp, materialize_refresh, query, rows_by_key
 
 AS_OF = "2024-06-30"
 
@@ -52,18 +64,6 @@ def test_a_table_given_both_ways_stops_naming_both(tmp_path: Path, connector_dat
     (data / "crm_accounts.csv").write_text("account_id,account_name,created_at\n")
     with pytest.raises(RawInputError, match=r"the salesforce/ folder and .*crm_accounts\.csv"):
         choose(data)
-
-
-def test_connector_input_on_spark_stops_at_the_raw_step(tmp_path: Path, connector_data: Path):
-    """The one refresh job on the spark target: connector input stops before anything is landed,
-    with the choice named (the Spark engine lands contract files only)."""
-    result = materialize_refresh(connector_data, tmp_path / "spark", dbt_target="spark")
-    [(step, error)] = list(step_errors(result))
-    assert (step, error.cls_name) == ("raw_tables", "RawInputError")  # bad input: exit 2
-    message = error_text(error)
-    assert "crm = salesforce (detected from the salesforce/ folder)" in message
-    assert "not supported on the spark target yet" in message
-    assert not (tmp_path / "spark" / "raw").exists()
 
 
 def test_missing_table_or_column_stops_naming_connector_table_column(
@@ -331,3 +331,96 @@ def test_icp_refresh_says_what_it_read_and_what_it_dropped(
     assert result.stdout.startswith("Input: crm = salesforce (given), billing = stripe (given)")
     assert "(dropped): 6" in result.stdout
     assert "salesforce.account" in result.stdout and "not_current: 1" in result.stdout
+
+
+def connector_schemas_in_warehouse(data: Path, warehouse: Path) -> None:
+    """The connector fixture as Fivetran leaves it in a warehouse: tables in schemas of their own
+    (`fivetran_salesforce.account`, ...), no row numbers; the contract files as the `raw` views
+    a refresh registers."""
+    tables, contract = manifest.connector_tables(), manifest.contract()
+    choice = SourceChoice("salesforce", "stripe")
+    landing = plan_landing(tables, contract, choice, data)
+    with duckdb.connect(str(warehouse)) as conn:
+        register_all(conn, contract_tables_for_files(contract, choice, data), data)
+        register_connectors(conn, landing)
+        for table, _, _ in landing.files:
+            schema = f"fivetran_{table.connector}"
+            conn.execute(f"create schema if not exists {schema}")
+            conn.execute(
+                f"create table {schema}.{table.name} as "
+                f"select * exclude (_row_number) from {table.qualified}"
+            )
+        for schema, name, _ in landing.empty:
+            if schema != "raw":
+                conn.execute(f"create table fivetran_{schema}.{name} as from {schema}.{name}")
+        for connector in choice.connectors:
+            conn.execute(f"drop schema {connector} cascade")
+
+
+def test_connector_schemas_already_in_the_warehouse_through_the_vars(
+    tmp_path: Path, connector_data: Path, connector_warehouse: Path
+) -> None:
+    """The `<connector>_schema` vars: `dbt build` on a DuckDB file that already holds the
+    connector schemas (under other names, no files, no `_row_number`) gives the marts of the
+    same tables read as folders."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    connector_schemas_in_warehouse(connector_data, warehouse)
+    run_vars = {
+        "crm": "salesforce",
+        "billing": "stripe",
+        "salesforce_schema": "fivetran_salesforce",
+        "stripe_schema": "fivetran_stripe",
+        "as_of_date": AS_OF,
+    }
+    command = [
+        str(Path(sys.executable).parent / "dbt"), "build", "--quiet",
+        "--vars", json.dumps(run_vars),
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target", "duckdb", "--target-path", str(tmp_path / "target"),
+        "--log-path", str(tmp_path / "logs"),
+    ]  # fmt: skip
+    environment = {**os.environ, "ICP_DUCKDB_PATH": str(warehouse)}
+    built = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    with duckdb.connect() as conn:
+        conn.execute(f"attach {sql_string(str(warehouse))} as vars (read_only)")
+        conn.execute(f"attach {sql_string(str(connector_warehouse))} as folders (read_only)")
+        for relation in manifest.published_relations():
+            difference = conn.execute(
+                f"select count(*) from ((from vars.{relation} except all from folders.{relation})"
+                f" union all (from folders.{relation} except all from vars.{relation}))"
+            ).fetchall()
+            assert difference == [(0,)], relation
+        [(accounts,)] = conn.execute("select count(*) from vars.marts.dim_accounts").fetchall()
+    assert accounts == 4
+
+
+def test_unreadable_countries_are_counted_and_shown(tmp_path: Path) -> None:
+    """A country the mapping cannot read becomes null (no region) and is counted per table in the
+    load audit and the summary; a readable alias is not counted."""
+    data = tmp_path / "data"
+    shutil.copytree(COMPANY, data)
+    accounts = data / "crm_accounts.csv"
+    # A1 `Atlantis` (unreadable; enrichment's US fills in), A2 `United Kingdom` (an alias: read).
+    text = accounts.read_text().replace("paid_search,US,U1", "paid_search,Atlantis,U1")
+    accounts.write_text(text.replace("referral,GB,U2", "referral,United Kingdom,U2"))
+    companies = data / "enrichment_companies.csv"
+    companies.write_text(companies.read_text().replace("1500000,GB,", "1500000,Narnia,"))
+    warehouse = tmp_path / "icp.duckdb"
+    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Country values not read, so no region: crm_accounts 1, enrichment_companies 1"
+        in result.stdout
+    )
+    audit = rows_by_key(
+        warehouse, "select source_table, unreadable_countries from marts.fct_load_audit"
+    )
+    assert audit["crm_accounts"] == 1 and audit["enrichment_companies"] == 1
+    assert audit["fx_rates"] is None  # no country there
+    regions = rows_by_key(
+        warehouse, "select account_id, country_code, region from marts.dim_accounts"
+    )
+    # Enrichment's country wins where readable; its unreadable `Narnia` leaves the CRM's.
+    assert regions["A1"] == ("US", "NA")
+    assert regions["A2"] == ("GB", "EMEA")

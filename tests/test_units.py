@@ -59,6 +59,8 @@ def test_settings_read_every_variable(tmp_path: Path) -> None:
             "ICP_ALERT_WEBHOOK_URL": "http://127.0.0.1:9/hook",
             "ICP_LOG_LEVEL": "INFO",
             "DAGSTER_HOME": str(tmp_path / "home"),
+            "ICP_CRM": "HubSpot",
+            "ICP_BILLING": "crm",
         }
     )
     assert settings == Settings(
@@ -72,6 +74,8 @@ def test_settings_read_every_variable(tmp_path: Path) -> None:
         log_level="INFO",
         verbose=True,
         dagster_home=tmp_path / "home",
+        crm="hubspot",
+        billing="crm",
     )
     assert settings.console_log_level == "INFO"
 
@@ -79,6 +83,13 @@ def test_settings_read_every_variable(tmp_path: Path) -> None:
 def test_an_unknown_engine_is_refused() -> None:
     with pytest.raises(SettingsError, match="postgres"):
         Settings.from_env({"ICP_DBT_TARGET": "postgres"})
+
+
+def test_an_unknown_crm_or_billing_system_is_refused() -> None:
+    with pytest.raises(SettingsError, match=r"ICP_CRM: 'pipedrive' is not one of salesforce"):
+        Settings.from_env({"ICP_CRM": "pipedrive"})
+    with pytest.raises(SettingsError, match=r"ICP_BILLING: 'chargebee' is not one of stripe"):
+        Settings.from_env({"ICP_BILLING": "chargebee"})
 
 
 def test_dbt_vars_accept_numbers_only() -> None:

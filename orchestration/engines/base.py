@@ -24,6 +24,7 @@ from typing import Protocol
 
 import duckdb
 
+from orchestration.connectors import ConnectorLanding
 from orchestration.raw_files import RawFile, RawTable
 
 # The build directory's name, beside the published file (DuckDB) or inside the warehouse (Spark).
@@ -73,8 +74,12 @@ class Engine(Protocol):
         """Prepare an empty build that keeps the rows of `history_tables` (`schema.table`)."""
         ...
 
-    def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
-        """Check the input files against the contract and make them the `raw` tables."""
+    def register_raw(
+        self, tables: Sequence[RawTable], data_dir: Path, connectors: ConnectorLanding
+    ) -> list[RawFile]:
+        """Check the input files against the contract and make them the `raw` tables; land the
+        run's connector files as the tables `<connector>.<table>` the connector models read
+        (connectors.py planned and checked which) and create the landing's empty ones."""
         ...
 
     def dbt_vars(self) -> dict[str, str]:

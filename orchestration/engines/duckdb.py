@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.connectors import ConnectorLanding, register_connectors
 from orchestration.engines.base import WORKING_DIR_NAME, make_private
 from orchestration.limits import carry_published_counts
 from orchestration.raw_files import RawFile, RawTable, register_all, sql_identifier, sql_string
@@ -117,10 +118,15 @@ class DuckDBWarehouse:
         carry_published_counts(conn, PUBLISHED, catalog, published)
         conn.execute(f"detach {PUBLISHED}")
 
-    def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
-        """Check the input files and register them as views `raw.<table>` of the working file."""
+    def register_raw(
+        self, tables: Sequence[RawTable], data_dir: Path, connectors: ConnectorLanding
+    ) -> list[RawFile]:
+        """Check the input files and register them as views `raw.<table>` of the working file,
+        the connector files as views `<connector>.<table>`."""
         with self.connect_working() as conn:
-            return register_all(conn, list(tables), data_dir)
+            return register_all(conn, list(tables), data_dir) + register_connectors(
+                conn, connectors
+            )
 
     def dbt_vars(self) -> dict[str, str]:
         """dbt's profile builds into the working file."""

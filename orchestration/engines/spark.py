@@ -34,7 +34,10 @@ import duckdb
 import jinja2
 import yaml
 
+from orchestration import manifest
 from orchestration.config import profile_environment
+from orchestration.connectors import ConnectorLanding
+from orchestration.connectors import column_mapping as connector_column_mapping
 from orchestration.engines.base import WORKING_DIR_NAME, make_private
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import (
@@ -45,6 +48,7 @@ from orchestration.raw_files import (
     column_mapping,
     csv_header,
     find_file,
+    sql_identifier,
     sql_string,
 )
 
@@ -202,14 +206,16 @@ def partition_starts(counts: list[tuple[int, int]]) -> dict[int, int]:
 
 
 def raw_table_sql(
-    table: RawTable,
+    relation: str,
+    columns: Sequence[str],
     source: str,
     location: Path,
     mapping: dict[str, str],
     names: dict[str, str],
     starts: dict[int, int],
 ) -> str:
-    """`raw.<table>`: contract names, every value a string, `_row_number` 1..N in file order.
+    """`raw.<table>` (or a connector's `<connector>.<table>`): the declared column names, every
+    value a string, `_row_number` 1..N in file order.
 
     A file's scan partitions are its splits in order, so a row's number is the rows of the
     partitions before it plus its position in its own: no single-partition sort, which a
@@ -221,7 +227,7 @@ def raw_table_sql(
         f"cast({spark_identifier(names[mapping[column]])} as string) as {column}"
         if column in mapping
         else f"cast(null as string) as {column}"
-        for column in table.columns
+        for column in columns
     ]
     pairs = ", ".join(f"{part}, cast({start} as bigint)" for part, start in starts.items())
     row_number = (
@@ -231,20 +237,31 @@ def raw_table_sql(
         else "null"  # an empty file: no row to number
     )
     return (
-        f"create table {RAW_SCHEMA}.{table.name} using parquet "
+        f"create table {relation} using parquet "
         f"location {spark_string(str(location))} as\n"
         f"select cast({row_number} as bigint) as _row_number, {', '.join(selected)}\n"
         f"from (select *, monotonically_increasing_id() as _row_id from {source}) as file_rows"
     )
 
 
-def register(spark: SparkSession, table: RawTable, data_dir: Path, warehouse: Path) -> RawFile:
-    """Check one table's file and land it as `raw.<table>`; raise RawInputError naming it."""
-    path, fmt = find_file(data_dir, table)
-    source = f"icp_raw_file_{table.name}"
+def land_file(
+    spark: SparkSession,
+    relation: str,
+    columns: Sequence[str],
+    path: Path,
+    fmt: str,
+    location: Path,
+    mapping_of: Callable[[Path, list[str]], dict[str, str]],
+) -> int:
+    """Land one file as the Parquet table `relation` (`schema.table`) at `location`, its header
+    matched to `columns` by `mapping_of` (which raises RawInputError naming what is missing);
+    the rows landed."""
+    source = "icp_raw_file_" + relation.replace(".", "__")
     if fmt == "csv":
         header = csv_header(path)
-        names = {name: f"c{index}" for index, name in enumerate(header)}
+        names: dict[str, str] = {}
+        for index, name in enumerate(header):
+            names.setdefault(name, f"c{index}")
     else:
         try:
             header = spark.read.parquet(str(path)).columns
@@ -253,20 +270,33 @@ def register(spark: SparkSession, table: RawTable, data_dir: Path, warehouse: Pa
                 f"unreadable file: {path} is not a readable Parquet file ({error})"
             ) from None
         names = {name: name for name in header}
-    mapping = column_mapping(table, path, header)
+    mapping = mapping_of(path, header)
     spark.sql(file_view_sql(source, path, fmt, len(header)))
-    spark.sql(f"drop table if exists {RAW_SCHEMA}.{table.name}")
-    location = build_dir(warehouse) / RAW_SCHEMA / table.name
+    spark.sql(f"drop table if exists {relation}")
     try:
         counts = [(row[0], row[1]) for row in spark.sql(partition_rows_sql(source)).collect()]
         starts = partition_starts(counts)
-        spark.sql(raw_table_sql(table, source, location, mapping, names, starts))
+        spark.sql(raw_table_sql(relation, columns, source, location, mapping, names, starts))
     except Exception as error:  # noqa: BLE001
         raise RawInputError(f"unreadable file: {path} ({error})") from None
     finally:
         spark.catalog.dropTempView(source)
+    return sum(count for _, count in counts)
+
+
+def register(spark: SparkSession, table: RawTable, data_dir: Path, warehouse: Path) -> RawFile:
+    """Check one table's file and land it as `raw.<table>`; raise RawInputError naming it."""
+    path, fmt = find_file(data_dir, table)
+    rows = land_file(
+        spark,
+        f"{RAW_SCHEMA}.{table.name}",
+        table.columns,
+        path,
+        fmt,
+        build_dir(warehouse) / RAW_SCHEMA / table.name,
+        lambda path, header: column_mapping(table, path, header),
+    )
     stat = path.stat()
-    rows = sum(count for _, count in counts)
     return RawFile(table.name, path, fmt, stat.st_size, stat.st_mtime, rows)
 
 
@@ -281,6 +311,37 @@ def register_all(
     return [register(spark, table, data_dir, warehouse) for table in tables]
 
 
+def land_connectors(
+    spark: SparkSession, landing: ConnectorLanding, warehouse: Path
+) -> list[RawFile]:
+    """The connector files as Parquet tables `<connector>.<table>` (in the private build
+    directory, like the raw layer), and the landing's empty tables."""
+    for schema in landing.schemas:
+        spark.sql(f"create schema if not exists {spark_identifier(schema)}")
+    found = []
+    for table, path, fmt in landing.files:
+        rows = land_file(
+            spark,
+            table.qualified,
+            table.columns,
+            path,
+            fmt,
+            build_dir(warehouse) / table.connector / table.name,
+            lambda path, header, table=table: connector_column_mapping(table, path, header),
+        )
+        stat = path.stat()
+        found.append(RawFile(table.qualified, path, fmt, stat.st_size, stat.st_mtime, rows))
+    for schema, name, columns in landing.empty:
+        selected = ", ".join(f"cast(null as string) as {column}" for column in columns)
+        spark.sql(f"drop table if exists {schema}.{name}")
+        location = spark_string(str(build_dir(warehouse) / schema / name))
+        spark.sql(
+            f"create table {schema}.{name} using parquet location {location} as "
+            f"select cast(null as bigint) as _row_number, {selected} where false"
+        )
+    return found
+
+
 def parquet_views(
     conn: duckdb.DuckDBPyConnection, warehouse: Path, include_build: bool = True
 ) -> None:
@@ -292,26 +353,53 @@ def parquet_views(
         conn.execute(f"create schema if not exists {schema}")
         for root in roots:
             for table in sorted(path for path in (root / schema).glob("*") if path.is_dir()):
-                conn.execute(
-                    f"create view {schema}.{table.name} as select * from {parquet_scan(table)}"
-                )
+                rows = parquet_scan(table) if any(table.rglob("*.parquet")) else None
+                query = f"select * from {rows}" if rows else empty_table_sql(schema, table.name)
+                conn.execute(f"create view {schema}.{table.name} as {query}")
 
 
-def land_raw_files(tables: list[RawTable], data_dir: Path, warehouse: Path) -> list[RawFile]:
-    """Land every input file as `raw.<table>` in a Spark session of this process, then stop it."""
+def empty_table_sql(schema: str, name: str) -> str:
+    """A published table with no rows and no file, read as its contract's columns: Spark writes no
+    file for a partitioned table without rows (the drift history of a company with no customer
+    acquired in its windows), so DuckDB would find nothing to read."""
+    node = next(
+        (
+            node
+            for node in manifest.published_nodes()
+            if (node["schema"], node["alias"]) == (schema, name)
+        ),
+        None,
+    )
+    if node is None:
+        raise SparkBuildError(f"{schema}.{name}: no Parquet file in its folder and no contract")
+    columns = [
+        f"cast(null as {column['data_type']}) as {sql_identifier(column_name)}"
+        for column_name, column in node["columns"].items()
+    ]
+    return f"select {', '.join(columns)} where false"
+
+
+def land_raw_files(
+    tables: list[RawTable], data_dir: Path, warehouse: Path, connectors: ConnectorLanding
+) -> list[RawFile]:
+    """Land every input file as `raw.<table>`, and the connector files as
+    `<connector>.<table>`, in a Spark session of this process, then stop it."""
     session = start_session(warehouse)
     try:
-        return register_all(session, tables, data_dir, warehouse)
+        found = register_all(session, tables, data_dir, warehouse)
+        return found + land_connectors(session, connectors, warehouse)
     finally:
         session.stop()
 
 
-def land_in_child_process(tables: list[RawTable], data_dir: Path, warehouse: Path) -> list[RawFile]:
+def land_in_child_process(
+    tables: list[RawTable], data_dir: Path, warehouse: Path, connectors: ConnectorLanding
+) -> list[RawFile]:
     """`land_raw_files` in a child process: the embedded metastore admits one JVM at a time, and
     dbt's own Spark session (in the dbt process Dagster starts next) needs it."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(land_raw_files, tables, data_dir, warehouse).result()
+        return pool.submit(land_raw_files, tables, data_dir, warehouse, connectors).result()
 
 
 @dataclass(frozen=True)
@@ -344,8 +432,10 @@ class SparkWarehouse:
         self.working_dir.mkdir(parents=True, exist_ok=True)
         make_private(self.working_dir)
 
-    def register_raw(self, tables: Sequence[RawTable], data_dir: Path) -> list[RawFile]:
-        return land_in_child_process(list(tables), data_dir, self.path)
+    def register_raw(
+        self, tables: Sequence[RawTable], data_dir: Path, connectors: ConnectorLanding
+    ) -> list[RawFile]:
+        return land_in_child_process(list(tables), data_dir, self.path, connectors)
 
     def dbt_vars(self) -> dict[str, str]:
         return {WAREHOUSE_VAR: str(self.path)}

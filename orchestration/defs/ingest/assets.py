@@ -104,12 +104,12 @@ def raw_tables(warehouse: WarehouseResource):
     warehouse.lock()
     engine = warehouse.engine
     choice = warehouse.source_choice()
-    connectors.check_engine(engine, choice)
-    engine.start_build(manifest.incremental_relations())
     data_dir = warehouse.data_path
+    # Every connector table is located (or the run stops naming it) before anything is landed.
+    landing = connectors.plan_landing(CONNECTOR_TABLES, RAW_TABLES, choice, data_dir)
+    engine.start_build(manifest.incremental_relations())
     files = connectors.contract_tables_for_files(RAW_TABLES, choice, data_dir)
-    found = engine.register_raw(files, data_dir)
-    found += connectors.register_for(engine, CONNECTOR_TABLES, RAW_TABLES, choice, data_dir)
+    found = engine.register_raw(files, data_dir, landing)
     read = {asset_key_of(raw_file): raw_file for raw_file in found}
     for key in (spec.key for spec in raw_tables_specs()):
         # Every raw asset reports, or the models downstream of an unreported one would be skipped;

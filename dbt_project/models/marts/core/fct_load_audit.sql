@@ -4,7 +4,9 @@
     a connector's tables map to), rows_accepted the staging model, so a lost row shows as a
     difference. Dropped rows are connector rows that are not data: deleted in the source or
     superseded history rows. The connector tables that are only looked up (Stripe prices, items,
-    charges, refunds) have a row each too: their rows are accepted or dropped. -#}
+    charges, refunds) have a row each too: their rows are accepted or dropped. The country values
+    the mapping could not read (not in reference/country_aliases.csv) are counted per table that
+    has one: accepted rows, whose region is then null. -#}
 
 with counts as (
 
@@ -76,6 +78,28 @@ rejected as (
 
 ),
 
+countries as (
+
+    select country_key from {{ ref('country_aliases') }}
+
+),
+
+unreadable_countries as (
+
+    {%- for table, model, column in [
+        ('crm_accounts', 'stg_crm__accounts', 'country_code'),
+        ('enrichment_companies', 'stg_enrichment__companies', 'hq_country'),
+    ] %}
+    select '{{ table }}' as source_table, count(*) as unreadable_countries
+    from {{ ref(model) }} as accepted
+    left join countries
+        on {{ icp.country_key('accepted.' ~ column) }} = countries.country_key
+    where {{ icp.clean_text('accepted.' ~ column) }} is not null and countries.country_key is null
+    {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
 {%- for kind, relation in [('rejected', 'rejected'), ('dropped', 'dropped_rows')] %}
 
 {{ kind }}_by_reason as (
@@ -120,12 +144,15 @@ final as (
                 then
                     cast(coalesce(rejected_totals.rows_rejected, 0) as double)
                     / (counts.rows_read - coalesce(dropped_totals.rows_dropped, 0))
-        end as rejected_share
+        end as rejected_share,
+        cast(unreadable_countries.unreadable_countries as bigint) as unreadable_countries
     from counts
     left join rejected_totals
         on counts.source_table = rejected_totals.source_table
     left join dropped_totals
         on counts.source_table = dropped_totals.source_table
+    left join unreadable_countries
+        on counts.source_table = unreadable_countries.source_table
 
 )
 
