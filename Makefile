@@ -53,18 +53,23 @@ $(JAVA):
 	-apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless
 
 # Python (ruff check and format) and SQL (sqlfluff with the dbt templater, dbt_project/.sqlfluff).
+# sqlfluff's time is parsing and linting each file, not templating: one process per core.
 lint: install
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/ruff format --check orchestration tests benchmarks
-	cd dbt_project && ../$(BIN)/sqlfluff lint models tests
+	cd dbt_project && ../$(BIN)/sqlfluff lint --processes 0 models tests
 
 # Lint and the unit layer (tests marked `unit`: no build, a few seconds).
 check: lint
 	$(BIN)/pytest -q -m unit
 
+# The integration layer on TEST_WORKERS pytest-xdist workers: a refresh keeps about one core busy,
+# so two workers fill a 2-core machine. `--dist loadfile` keeps each file on one worker, so a
+# module's shared build is made once; a session build (conftest) at most once per worker.
+TEST_WORKERS ?= 2
 test: check $(SPARK_EXTRA) $(JAVA) $(CHROMIUM)
 	$(BIN)/dagster definitions validate -w workspace.yaml
-	$(BIN)/pytest -q -m "not unit"
+	$(BIN)/pytest -q -m "not unit" -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 # The UI and the runs it launches use the project's Dagster instance (telemetry off), the one
 # `make demo` records in. `dg dev` is what Dagster 1.13 runs for `dagster dev`.

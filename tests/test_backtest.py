@@ -38,29 +38,10 @@ import dagster as dg
 import pytest
 
 from tests.helpers import (
-    AS_OF,
-    BACKTEST_VARS,
-    backtest_company,
     build_file,
-    materialize_refresh,
     query,
     rows_by_key,
 )
-
-# The check icp_revisit's gain threshold, over its default 0.15: the run's vars reach the check.
-REVISIT_VARS = {**BACKTEST_VARS, "icp_revisit_max_auc_gain": 0.2}
-
-
-@pytest.fixture(scope="module")
-def backtest_build(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Path, dg.ExecuteInProcessResult]:
-    root = tmp_path_factory.mktemp("backtest")
-    backtest_company(root / "data")
-    warehouse = root / "icp.duckdb"
-    result = materialize_refresh(root / "data", warehouse, as_of=AS_OF, dbt_vars=REVISIT_VARS)
-    assert result.success
-    return warehouse, result
 
 
 @pytest.fixture(scope="module")

@@ -180,14 +180,6 @@ MUTATIONS: dict[str, tuple[Callable[[Path, random.Random], None], tuple[str, ...
 }
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    warehouse = tmp_path_factory.mktemp("fuzz") / "icp.duckdb"
-    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return warehouse
-
-
 def marts_text(warehouse: Path) -> list[tuple[str, str, str]]:
     """Every planted needle found in a text column of a mart, as (table, column, value)."""
     found = []

@@ -10,17 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import AS_OF, COMPANY, icp, query, sha256
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    warehouse = tmp_path_factory.mktemp("limits") / "icp.duckdb"
-    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return warehouse
 
 
 def copy_company(tmp_path: Path) -> Path:

@@ -1,9 +1,9 @@
 """`icp report`: one self-contained HTML file, every chart drawn, nothing fetched when it opens.
 
-Built from the hand-computed back-test company (tests/test_backtest.py). The browser test renders
-the file in headless Chromium (Debian's `chromium`; skipped with the reason when it is absent)
-behind a proxy that does not exist, so any request the page made would fail and be logged as a
-console error.
+Built from the hand-computed back-test company, the build tests/test_backtest.py reads too
+(conftest `backtest_build`). The browser test renders the file in headless Chromium (Debian's
+`chromium`; skipped with the reason when it is absent) behind a proxy that does not exist, so any
+request the page made would fail and be logged as a console error.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from orchestration import cli
-from tests.helpers import AS_OF, BACKTEST_VARS, backtest_company, materialize_refresh
 
 CHARTS = ("chart-backtest", "chart-tier-mix", "chart-channels", "chart-drift")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,14 +35,13 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("report")
-    backtest_company(root / "data")
-    warehouse = root / "icp.duckdb"
-    assert materialize_refresh(
-        root / "data", warehouse, as_of=AS_OF, dbt_vars=BACKTEST_VARS
-    ).success
-    out = root / "out" / "report.html"
+def report_file(
+    backtest_build: tuple[Path, dg.ExecuteInProcessResult],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    """The report of the shared back-test build (conftest), written to this module's folder."""
+    warehouse, _ = backtest_build
+    out = tmp_path_factory.mktemp("report") / "out" / "report.html"
     assert cli.main(["report", "--warehouse", str(warehouse), "--out", str(out)]) == 0
     return out
 
