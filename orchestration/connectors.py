@@ -30,6 +30,8 @@ from orchestration.raw_files import (
     csv_header,
     csv_scan,
     parquet_scan,
+    required_columns,
+    source_meta,
     sql_identifier,
 )
 
@@ -85,28 +87,19 @@ class SourceChoice:
 
 def connector_tables_from_manifest(manifest: dict) -> list[ConnectorTable]:
     """The connector tables and columns, from the dbt sources whose meta names a connector."""
-    tables = []
-    for node in manifest["sources"].values():
-        meta = node.get("config", {}).get("meta") or node.get("meta") or {}
-        if not meta.get("connector"):
-            continue
-        columns = node["columns"]
-        required = {
-            name
-            for name, column in columns.items()
-            if (column.get("config", {}).get("meta") or column.get("meta") or {}).get("required")
-        }
-        tables.append(
-            ConnectorTable(
-                connector=node["source_name"],
-                name=node["name"],
-                columns=tuple(columns),
-                required=frozenset(required),
-                maps_to=meta.get("maps_to"),
-                one_of=meta.get("one_of"),
-                description=node.get("description", ""),
-            )
+    tables = [
+        ConnectorTable(
+            connector=node["source_name"],
+            name=node["name"],
+            columns=tuple(node["columns"]),
+            required=required_columns(node),
+            maps_to=source_meta(node).get("maps_to"),
+            one_of=source_meta(node).get("one_of"),
+            description=node.get("description", ""),
         )
+        for node in manifest["sources"].values()
+        if source_meta(node).get("connector")
+    ]
     return sorted(tables, key=lambda table: (table.connector, table.name))
 
 

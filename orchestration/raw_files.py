@@ -53,28 +53,33 @@ class RawFile:
     rows: int
 
 
+def source_meta(node: dict) -> dict:
+    """A dbt source's meta (under `config` since dbt 1.10, at the top level before)."""
+    return node.get("config", {}).get("meta") or node.get("meta") or {}
+
+
+def required_columns(node: dict) -> frozenset[str]:
+    """The columns of a dbt source whose meta says `required: true`."""
+    return frozenset(
+        name for name, column in node["columns"].items() if source_meta(column).get("required")
+    )
+
+
 def contract_from_manifest(manifest: dict) -> list[RawTable]:
     """The raw tables and their columns, from the dbt sources (the one place the contract lives)."""
-    tables = []
-    for node in manifest["sources"].values():
-        if (node.get("config", {}).get("meta") or node.get("meta") or {}).get("connector"):
-            continue  # a connector's table (orchestration/connectors.py), not a contract table
-        columns = node["columns"]
-        required = {
-            name
-            for name, column in columns.items()
-            if (column.get("config", {}).get("meta") or column.get("meta") or {}).get("required")
-        }
-        tables.append(
-            RawTable(
-                name=node["identifier"],
-                source_name=node["source_name"],
-                table_name=node["name"],
-                columns=tuple(columns),
-                required=frozenset(required),
-                description=node.get("description", ""),
-            )
+    tables = [
+        RawTable(
+            name=node["identifier"],
+            source_name=node["source_name"],
+            table_name=node["name"],
+            columns=tuple(node["columns"]),
+            required=required_columns(node),
+            description=node.get("description", ""),
         )
+        for node in manifest["sources"].values()
+        # a connector's table (orchestration/connectors.py), not a contract table
+        if not source_meta(node).get("connector")
+    ]
     return sorted(tables, key=lambda table: table.name)
 
 
