@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration import manifest
 from orchestration.config import Settings
 from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.raw_files import sql_string
@@ -107,6 +108,15 @@ def write_table(path: Path, header: list[str], rows: list[list[object]]) -> None
         writer.writerows(rows)
 
 
+def write_empty_tables(data: Path) -> None:
+    """The contract tables a fixture company leaves out, as header-only CSV files (the headers
+    from the dbt sources, so a new contract column reaches every fixture)."""
+    for table in manifest.contract():
+        path = data / f"{table.name}.csv"
+        if not path.exists():
+            write_table(path, list(table.columns), [])
+
+
 # The back-test company: tests/test_backtest.py tabulates it and computes its figures by hand.
 BACKTEST_VARS = {"ltv_max_lifetime_months": 10, "discovery_min_support": 1}
 # The build the back-test and report tests share (conftest `backtest_build`) also raises the check
@@ -139,13 +149,6 @@ CRITERIA = [
     ["v2", "2024-01-01", "mid_market", "employee_count", "between", "51|500", 1],
     ["v3", "2024-09-01", "shop_tools", "tech_stack", "contains_any", "shopify", 1],
 ]
-EMPTY_TABLES = {
-    "crm_opportunities": "opportunity_id,account_id,opportunity_type,stage,amount,currency,"
-    "created_at,closed_at",
-    "crm_contacts": "contact_id,account_id,job_title,email,created_at",
-    "sales_costs": "month,amount,currency",
-    "fx_rates": "currency,month,rate_to_usd",
-}
 
 
 def backtest_company(data: Path, criteria: list[list[object]] = CRITERIA) -> None:
@@ -233,8 +236,7 @@ def backtest_company(data: Path, criteria: list[list[object]] = CRITERIA) -> Non
         ["icp_version", "effective_from", "criterion", "attribute", "operator", "value", "weight"],
         criteria,
     )
-    for table, header in EMPTY_TABLES.items():
-        (data / f"{table}.csv").write_text(header + "\n")
+    write_empty_tables(data)
 
 
 def marts_contents(warehouse: Path) -> dict[str, list[tuple]]:

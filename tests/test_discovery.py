@@ -16,16 +16,7 @@ import duckdb
 import pytest
 
 from orchestration import backtest
-from tests.helpers import materialize_refresh, rows_by_key, write_table
-
-TABLE_HEADERS = {
-    "crm_opportunities": "opportunity_id,account_id,opportunity_type,stage,amount,currency,"
-    "created_at,closed_at",
-    "crm_contacts": "contact_id,account_id,job_title,email,created_at",
-    "marketing_spend": "spend_date,channel,amount,currency",
-    "sales_costs": "month,amount,currency",
-    "fx_rates": "currency,month,rate_to_usd",
-}
+from tests.helpers import materialize_refresh, rows_by_key, write_empty_tables, write_table
 
 
 def planted_company(data: Path) -> None:
@@ -100,8 +91,7 @@ def planted_company(data: Path) -> None:
             ["v1", "2023-01-01", "b2b", "business_model", "in", "b2b", 1],
         ],
     )
-    for table, header in TABLE_HEADERS.items():
-        (data / f"{table}.csv").write_text(header + "\n")
+    write_empty_tables(data)
 
 
 @pytest.fixture(scope="module")
