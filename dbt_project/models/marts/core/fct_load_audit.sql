@@ -139,13 +139,13 @@ final as (
         cast(coalesce(dropped_totals.rows_dropped, 0) as bigint) as rows_dropped,
         rejected_totals.rejected_by_reason,
         dropped_totals.dropped_by_reason,
+        cast(unreadable_countries.unreadable_countries as bigint) as unreadable_countries,
         case
             when counts.rows_read - coalesce(dropped_totals.rows_dropped, 0) > 0
                 then
                     cast(coalesce(rejected_totals.rows_rejected, 0) as double)
                     / (counts.rows_read - coalesce(dropped_totals.rows_dropped, 0))
-        end as rejected_share,
-        cast(unreadable_countries.unreadable_countries as bigint) as unreadable_countries
+        end as rejected_share
     from counts
     left join rejected_totals
         on counts.source_table = rejected_totals.source_table
