@@ -64,7 +64,10 @@ def run_check(
     with contextlib.redirect_stdout(output_sink(settings)):
         result = dg.materialize(
             [raw_tables, icp_models],
-            selection=dg.AssetSelection.groups("raw", "staging"),
+            # Every input table (the raw step is one asset over all of them) and what the
+            # quarantine reads: the connector mappings and the reference lookups.
+            selection=dg.AssetSelection.assets(raw_tables)
+            | dg.AssetSelection.groups("staging").upstream(),
             resources=build_resources(checking),
             run_config=run_config(checking, as_of, check_vars),
             raise_on_error=False,
