@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
 export PYTHONDONTWRITEBYTECODE :=
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: install demo check lint test dev bench seeds clean
+.PHONY: install demo check lint lint-python lint-sql unit test dev bench seeds clean
 
 # uv from PyPI when the machine has none; the lock file decides every version.
 .tools/uv/bin/uv:
@@ -54,14 +54,24 @@ $(JAVA):
 
 # Python (ruff check and format) and SQL (sqlfluff with the dbt templater, dbt_project/.sqlfluff).
 # sqlfluff's time is parsing and linting each file, not templating: one process per core.
-lint: install
+lint: lint-python lint-sql
+
+lint-python: install
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/ruff format --check orchestration tests benchmarks
+
+lint-sql: install
 	cd dbt_project && ../$(BIN)/sqlfluff lint --processes 0 models tests
 
-# Lint and the unit layer (tests marked `unit`: no build, a few seconds).
-check: lint
+# The unit layer: tests marked `unit` (no build, a few seconds).
+unit: install
 	$(BIN)/pytest -q -m unit
+
+# Lint and the unit layer. The unit tests run beside sqlfluff: its first seconds (the dbt
+# templater compiling the project) and pytest's collection each keep one core busy, so the two
+# together finish sooner than one after the other; -Otarget keeps each one's output in one piece.
+check: lint-python
+	$(MAKE) --no-print-directory -j 2 -Otarget lint-sql unit
 
 # The integration layer on TEST_WORKERS pytest-xdist workers: a refresh keeps about one core busy,
 # so two workers fill a 2-core machine. `--dist loadfile` keeps each file on one worker, so a
