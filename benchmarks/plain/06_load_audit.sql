@@ -1,0 +1,46 @@
+-- rejected_rows (every rejected row with its reason) and fct_load_audit (per input table: rows
+-- read = accepted + rejected, the rejections by reason). Contract files drop no rows.
+
+create or replace macro quarantine_of(tbl) as table
+select tbl as source_table, _row_number as row_number, row_key, reason_code, reason
+from query_table('q_' || tbl);
+
+create or replace table quarantined as
+select * from quarantine_of('crm_accounts')
+union all select * from quarantine_of('crm_opportunities')
+union all select * from quarantine_of('crm_contacts')
+union all select * from quarantine_of('billing_customers')
+union all select * from quarantine_of('billing_subscriptions')
+union all select * from quarantine_of('billing_invoices')
+union all select * from quarantine_of('enrichment_companies')
+union all select * from quarantine_of('marketing_spend')
+union all select * from quarantine_of('sales_costs')
+union all select * from quarantine_of('fx_rates')
+union all select * from quarantine_of('icp_criteria');
+
+create or replace table rejected_rows as
+select *, getvariable('as_of') as as_of_date from quarantined where reason_code is not null;
+
+create or replace table fct_load_audit as
+with by_reason as (
+    select source_table, reason_code, count(*) as n
+    from rejected_rows
+    group by all
+),
+rejected as (
+    select source_table, sum(n) as rows_rejected,
+        string_agg(reason_code || ': ' || n, ', ' order by n desc, reason_code) as rejected_by_reason
+    from by_reason
+    group by all
+),
+counts as (
+    select source_table, count(*) as rows_read, count(*) filter (where reason_code is null) as rows_accepted
+    from quarantined
+    group by all
+)
+select counts.source_table, rows_read, rows_accepted,
+    coalesce(rows_rejected, 0) as rows_rejected, 0 as rows_dropped, rejected_by_reason,
+    case when rows_read > 0 then coalesce(rows_rejected, 0) / rows_read end as rejected_share
+from counts left join rejected using (source_table);
+
+drop table quarantined;
