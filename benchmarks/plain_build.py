@@ -25,6 +25,10 @@ MARTS: dict[str, tuple[str, ...]] = {
     "rejected_rows": ("source_table", "row_number"),
     "fct_load_audit": ("source_table",),
     "dim_accounts": ("account_id",),
+    "fct_account_icp_criteria": ("account_id", "criterion"),
+    "dim_contacts": ("contact_id",),
+    "fct_cac": ("month", "channel"),
+    "fct_unattributed_spend": ("month", "kind", "channel"),
 }
 # DOUBLE columns the marts round: compared to within one unit of their last decimal (two
 # summation orders may round a tie apart). Other DOUBLE columns within 1e-9.
@@ -55,19 +59,24 @@ class Coverage:
         )
 
 
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def project_vars(project: Path) -> dict[str, object]:
     """The dbt vars of dbt_project.yml that are numbers (gross margin, thresholds, the event-year
-    bounds), so both builds use the project's values."""
+    bounds), a mapping of numbers as one variable per entry (`icp_tier_thresholds_A`), so both
+    builds use the project's values."""
     import yaml
 
     declared = yaml.safe_load((project / "dbt_project" / "dbt_project.yml").read_text())["vars"]
     if declared.get("date_formats"):
         raise SystemExit("the plain SQL reads ISO dates only; dbt_project.yml sets date_formats")
-    return {
-        name: value
-        for name, value in declared.items()
-        if isinstance(value, int | float) and not isinstance(value, bool)
-    }
+    variables = {name: value for name, value in declared.items() if is_number(value)}
+    for name, value in declared.items():
+        if isinstance(value, dict) and value and all(map(is_number, value.values())):
+            variables.update({f"{name}_{key}": number for key, number in value.items()})
+    return variables
 
 
 def register_raw_views(conn: duckdb.DuckDBPyConnection, project: Path, data_dir: Path) -> None:
@@ -148,7 +157,7 @@ def compare_mart(conn: duckdb.DuckDBPyConnection, mart: str, keys: tuple[str, ..
         raise Mismatch(
             f"{mart}: the plain build lacks the table or has columns the mart lacks: {extra}"
         )
-    on = " and ".join(f"p.{key} = m.{key}" for key in keys)
+    on = " and ".join(f"p.{key} is not distinct from m.{key}" for key in keys)
     joined = f"plain.main.{mart} as p full join pipeline.marts.{mart} as m on {on}"
     key_text = " || '|' || ".join(
         f"coalesce(cast(p.{key} as varchar), cast(m.{key} as varchar))" for key in keys

@@ -35,6 +35,10 @@ create or replace macro normalize_domain(x) as
 create or replace macro normalize_enum(x) as
     nullif(regexp_replace(regexp_replace(lower(x), '[^a-z0-9]+', '_', 'g'), '^_+|_+$', '', 'g'), '');
 
+-- Country text as written (code, alpha-3 or name) to a lookup key.
+create or replace macro country_key(x) as
+    upper(trim(regexp_replace(regexp_replace(clean(x), '[.]', '', 'g'), '[ ,_-]+', ' ', 'g')));
+
 -- Personal data never reaches a mart: emails in free text become ***@domain, phone numbers <phone>;
 -- an identifier that is an email or a phone number is replaced by a hash (joins still match).
 create or replace macro email_re() as '[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+)';
@@ -115,3 +119,11 @@ create or replace macro fx_rule(col, currency, month, first_rate_month) as
 -- A rule of one table beyond its columns' contract (reason null: the row passes it).
 create or replace macro table_rule(tbl, code, reason) as
     case when reason is not null then [tbl || ': ' || reason, code] end;
+
+-- One column of a rejected row's raw text (`name=value`): personal columns redacted, a sales
+-- rep's id shown hashed.
+create or replace macro kv(name, raw) as name || '=' || coalesce(raw, '');
+
+create or replace macro redacted(name, raw) as name || '=' || if(raw is null, '', '<redacted>');
+
+create or replace macro hashed(name, raw) as name || '=' || coalesce('hash:' || md5(raw)[1:12], '');

@@ -31,7 +31,11 @@ checked as (
     from typed
 )
 select _row_number, coalesce(currency || '|' || month, 'row ' || _row_number) as row_key,
-    failed[2] as reason_code, mask(failed[1]) as reason, currency, month, rate_to_usd
+    failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('currency', r_currency), kv('month', r_month), kv('rate_to_usd', r_rate_to_usd)
+        )) end as raw_row,
+    currency, month, rate_to_usd
 from checked;
 
 create or replace view fx_rates as select * from q_fx_rates where reason_code is null;
@@ -83,6 +87,13 @@ checked as (
 )
 select _row_number, coalesce(domain, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('domain', r_domain), kv('industry', r_industry),
+            kv('employee_count', r_employee_count), kv('annual_revenue_usd', r_annual_revenue_usd),
+            kv('hq_country', r_hq_country), kv('business_model', r_business_model),
+            kv('tech_stack', r_tech_stack), kv('funding_stage', r_funding_stage),
+            kv('founded_year', r_founded_year), kv('enriched_at', r_enriched_at)
+        )) end as raw_row,
     domain, industry, employee_count, annual_revenue_usd, hq_country, business_model, tech_stack,
     funding_stage, founded_year, enriched_at
 from checked;
@@ -152,6 +163,11 @@ checked as (
 )
 select _row_number, coalesce(icp_version || '|' || criterion, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('icp_version', r_icp_version), kv('effective_from', r_effective_from),
+            kv('criterion', r_criterion), kv('attribute', r_attribute), kv('operator', r_operator),
+            kv('value', r_value), kv('weight', r_weight)
+        )) end as raw_row,
     icp_version, effective_from, criterion, attribute, operator, value, weight
 from checked;
 

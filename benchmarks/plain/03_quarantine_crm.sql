@@ -35,6 +35,12 @@ checked as (
 )
 select _row_number, coalesce(account_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('account_id', r_account_id), kv('account_name', r_account_name),
+            kv('domain', r_domain), kv('created_at', r_created_at),
+            kv('lead_source', r_lead_source), kv('country_code', r_country_code),
+            hashed('owner_id', r_owner_id)
+        )) end as raw_row,
     account_id, account_name, domain, created_at, lead_source, country_code, owner_id
 from checked;
 
@@ -92,6 +98,12 @@ checked as (
 )
 select _row_number, coalesce(opportunity_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('opportunity_id', r_opportunity_id), kv('account_id', r_account_id),
+            kv('opportunity_type', r_opportunity_type), kv('stage', r_stage),
+            kv('amount', r_amount), kv('currency', r_currency), kv('created_at', r_created_at),
+            kv('closed_at', r_closed_at)
+        )) end as raw_row,
     opportunity_id, account_id, opportunity_type, stage, amount, currency, created_at, closed_at
 from checked;
 
@@ -131,6 +143,11 @@ checked as (
 )
 select _row_number, coalesce(contact_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('contact_id', r_contact_id), kv('account_id', r_account_id),
+            kv('job_title', r_job_title), redacted('email', r_email),
+            kv('created_at', r_created_at)
+        )) end as raw_row,
     contact_id, account_id, job_title, email, created_at
 from checked;
 

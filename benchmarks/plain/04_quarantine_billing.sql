@@ -37,6 +37,10 @@ checked as (
 )
 select _row_number, coalesce(customer_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('customer_id', r_customer_id), kv('account_id', r_account_id),
+            kv('currency', r_currency), kv('created_at', r_created_at)
+        )) end as raw_row,
     customer_id, account_id, currency, created_at
 from checked;
 
@@ -94,6 +98,11 @@ checked as (
 )
 select _row_number, coalesce(subscription_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('subscription_id', r_subscription_id), kv('customer_id', r_customer_id),
+            kv('plan', r_plan), kv('status', r_status), kv('started_at', r_started_at),
+            kv('canceled_at', r_canceled_at), kv('mrr', r_mrr), kv('currency', r_currency)
+        )) end as raw_row,
     subscription_id, customer_id, plan, status, started_at, canceled_at, mrr, currency
 from checked;
 
@@ -148,6 +157,12 @@ checked as (
 )
 select _row_number, coalesce(invoice_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('invoice_id', r_invoice_id), kv('customer_id', r_customer_id),
+            kv('subscription_id', r_subscription_id), kv('issued_at', r_issued_at),
+            kv('status', r_status), kv('amount', r_amount),
+            kv('amount_refunded', r_amount_refunded), kv('currency', r_currency)
+        )) end as raw_row,
     invoice_id, customer_id, subscription_id, issued_at, status, amount,
     coalesce(amount_refunded, 0) as amount_refunded, currency
 from checked;

@@ -32,7 +32,12 @@ checked as (
     left join fx_first_month as fx on typed.currency = fx.fx_currency
 )
 select _row_number, 'row ' || _row_number as row_key,
-    failed[2] as reason_code, mask(failed[1]) as reason, spend_date, channel, amount, currency
+    failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('spend_date', r_spend_date), kv('channel', r_channel), kv('amount', r_amount),
+            kv('currency', r_currency)
+        )) end as raw_row,
+    spend_date, channel, amount, currency
 from checked;
 
 create or replace view marketing_spend as
@@ -68,7 +73,11 @@ checked as (
     left join fx_first_month as fx on typed.currency = fx.fx_currency
 )
 select _row_number, 'row ' || _row_number as row_key,
-    failed[2] as reason_code, mask(failed[1]) as reason, month, amount, currency
+    failed[2] as reason_code, mask(failed[1]) as reason,
+    case when failed is not null then mask(concat_ws(', ',
+            kv('month', r_month), kv('amount', r_amount), kv('currency', r_currency)
+        )) end as raw_row,
+    month, amount, currency
 from checked;
 
 create or replace view sales_costs as select * from q_sales_costs where reason_code is null;

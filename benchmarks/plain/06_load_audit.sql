@@ -1,8 +1,10 @@
 -- rejected_rows (every rejected row with its reason) and fct_load_audit (per input table: rows
--- read = accepted + rejected, the rejections by reason). Contract files drop no rows.
+-- read = accepted + rejected, the rejections by reason, and for the tables with a country the
+-- accepted rows whose country reference/country_aliases.csv cannot read). Contract files drop no
+-- rows.
 
 create or replace macro quarantine_of(tbl) as table
-select tbl as source_table, _row_number as row_number, row_key, reason_code, reason
+select tbl as source_table, _row_number as row_number, row_key, reason_code, reason, raw_row
 from query_table('q_' || tbl);
 
 create or replace table quarantined as
@@ -33,14 +35,29 @@ rejected as (
     from by_reason
     group by all
 ),
+countries as (
+    select country_key from read_csv(getvariable('reference_dir') || '/country_aliases.csv', all_varchar = true)
+),
+unreadable_countries as (
+    select 'crm_accounts' as source_table, count(*) as unreadable_countries
+    from crm_accounts where clean(country_code) is not null
+        and country_key(country_code) not in (select country_key from countries)
+    union all
+    select 'enrichment_companies', count(*)
+    from enrichment_companies where clean(hq_country) is not null
+        and country_key(hq_country) not in (select country_key from countries)
+),
 counts as (
     select source_table, count(*) as rows_read, count(*) filter (where reason_code is null) as rows_accepted
     from quarantined
     group by all
 )
-select counts.source_table, rows_read, rows_accepted,
+select counts.source_table, counts.source_table as read_from, rows_read, rows_accepted,
     coalesce(rows_rejected, 0) as rows_rejected, 0 as rows_dropped, rejected_by_reason,
+    null as dropped_by_reason, unreadable_countries,
     case when rows_read > 0 then coalesce(rows_rejected, 0) / rows_read end as rejected_share
-from counts left join rejected using (source_table);
+from counts
+left join rejected using (source_table)
+left join unreadable_countries using (source_table);
 
 drop table quarantined;

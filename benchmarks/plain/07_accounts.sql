@@ -1,4 +1,4 @@
--- dim_accounts: firmographics, customer facts (status, first payment, tenure, revenue, MRR) and
+-- The accounts: firmographics, customer facts (status, first payment, tenure, revenue, MRR) and
 -- unit economics (ARPA, churn, lifetime, LTV, CAC, LTV:CAC, payback), from the accepted rows.
 -- Definitions: /work/shared/spec/metrics.md. Money is DECIMAL to the micro-unit (an amount times
 -- its rate rounded to 6 places), the marts round it to the cent.
@@ -17,10 +17,6 @@ create or replace macro share(amount, n) as
 create or replace macro micro(x) as cast(x as decimal(38, 0)) * cast(0.000001 as decimal(38, 6));
 
 create or replace macro cents(x) as cast(round(x, 2) as decimal(38, 2));
-
--- Country text as written (code, alpha-3 or name) to a lookup key.
-create or replace macro country_key(x) as
-    upper(trim(regexp_replace(regexp_replace(clean(x), '[.]', '', 'g'), '[ ,_-]+', ' ', 'g')));
 
 -- Each rate is in force from its month until the currency's next one; USD is 1.
 create or replace table fx_periods as
@@ -154,25 +150,31 @@ from counted as c
 left join large_segments as s using (industry, employee_band)
 where c.is_overall or s.industry is not null;
 
+-- Everything CAC divides, in USD per month at each amount's own month's rate: marketing spend per
+-- channel and the sales team's cost (no channel).
+create or replace table spend_monthly as
+with amounts as (
+    select cast(date_trunc('month', spend_date) as date) as month, channel, 'marketing' as kind,
+        amount, currency
+    from marketing_spend
+    union all
+    select cast(date_trunc('month', month) as date), null, 'sales', amount, currency
+    from sales_costs
+)
+select a.month, a.channel, a.kind, sum(usd(a.amount, fx.rate_to_usd)) as amount_usd
+from amounts as a
+join fx_periods as fx on a.currency = fx.currency and a.month >= fx.valid_from
+    and (fx.valid_to is null or a.month < fx.valid_to)
+group by all;
+
 -- CAC: each new customer carries an equal share of its channel's marketing spend in its
 -- acquisition month and of that month's sales cost.
 create or replace table cac_channel_months as
 with spend as (
-    select cast(date_trunc('month', m.spend_date) as date) as month, m.channel,
-        sum(usd(m.amount, fx.rate_to_usd)) as marketing_spend_usd
-    from marketing_spend as m
-    join fx_periods as fx on m.currency = fx.currency
-        and cast(date_trunc('month', m.spend_date) as date) >= fx.valid_from
-        and (fx.valid_to is null or cast(date_trunc('month', m.spend_date) as date) < fx.valid_to)
-    group by all
+    select month, channel, amount_usd as marketing_spend_usd from spend_monthly where kind = 'marketing'
 ),
 sales as (
-    select cast(date_trunc('month', s.month) as date) as month, sum(usd(s.amount, fx.rate_to_usd)) as sales_cost_usd
-    from sales_costs as s
-    join fx_periods as fx on s.currency = fx.currency
-        and cast(date_trunc('month', s.month) as date) >= fx.valid_from
-        and (fx.valid_to is null or cast(date_trunc('month', s.month) as date) < fx.valid_to)
-    group by all
+    select month, amount_usd as sales_cost_usd from spend_monthly where kind = 'sales'
 ),
 new_customers as (
     select f.acquisition_month as month, g.acquisition_channel as channel, count(*) as new_customers
@@ -235,18 +237,3 @@ select account_id, arpa_usd, monthly_churn_rate, expected_lifetime_months, ltv_u
         then cast(cac_usd as double) / (cast(arpa_usd as double) * getvariable('gross_margin'))
     end as cac_payback_months
 from with_values;
-
-create or replace table dim_accounts as
-select g.account_id, g.account_name, g.domain, g.industry, g.employee_count, g.employee_band,
-    cents(g.annual_revenue_usd) as annual_revenue_usd, g.country_code, g.region,
-    g.business_model, g.funding_stage, g.tech_stack, g.founded_year,
-    f.customer_status, f.first_paid_at, f.acquisition_month, g.acquisition_channel,
-    f.churned_at, f.tenure_months,
-    cents(f.lifetime_revenue_usd) as lifetime_revenue_usd, cents(f.mrr_usd) as mrr_usd,
-    cents(u.arpa_usd) as arpa_usd, round(u.monthly_churn_rate, 6) as monthly_churn_rate,
-    round(u.expected_lifetime_months, 2) as expected_lifetime_months,
-    cents(u.ltv_usd) as ltv_usd, cents(u.cac_usd) as cac_usd,
-    round(u.ltv_to_cac, 2) as ltv_to_cac, round(u.cac_payback_months, 2) as cac_payback_months
-from firmographics as g
-join customer_facts as f using (account_id)
-left join unit_economics as u using (account_id);
