@@ -10,12 +10,15 @@
 -- Text as every rule sees it: NFC, control characters (but tab and line breaks) removed, trimmed,
 -- empty as null.
 create or replace macro clean(x) as
-    nullif(trim(regexp_replace(nfc_normalize(x), '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]', '', 'g')), '');
+    nullif(trim(regexp_replace(
+        nfc_normalize(x), '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]', '', 'g')), '');
 
 -- ISO 8601 timestamps (date, minutes, seconds, fraction, Z or an offset up to 14 h) as UTC; the
 -- session runs in UTC. Only the documented shape reaches DuckDB's parser, which accepts more.
 create or replace macro parse_ts(x) as
-    case when regexp_full_match(x, '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]((0[0-9]|1[0-3])(:?[0-5][0-9])?|14(:?00)?))?)?')
+    case when regexp_full_match(x, '[0-9]{4}-[0-9]{2}-[0-9]{2}'
+            || '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?'
+            || '(Z|[+-]((0[0-9]|1[0-3])(:?[0-5][0-9])?|14(:?00)?))?)?')
         then try_cast(x as timestamptz)::timestamp end;
 
 create or replace macro is_decimal(x) as
@@ -60,36 +63,37 @@ create or replace macro q(x) as '''' || x || '''';
 
 -- The reason for a missing, unparsable or out-of-range value of one column (null when fine). One
 -- rule list per column kind; the quarantine files list their columns' rules in contract order.
-create or replace macro ts_rule(col, raw, val) as
+-- A timestamp or date (kind) that does not parse, or whose year is outside the event years.
+create or replace macro time_rule(col, raw, val, kind) as
     case
-        when raw is not null and val is null then [col || ': not a timestamp: ' || q(raw), 'not_a_timestamp']
+        when raw is not null and val is null
+            then [col || ': not a ' || kind || ': ' || q(raw), 'not_a_' || kind]
         when year(val) < getvariable('min_event_year') or year(val) > getvariable('max_event_year')
-            then [col || ': year outside ' || getvariable('min_event_year') || '-' || getvariable('max_event_year') || ': ' || q(raw), 'out_of_range']
+            then [col || ': year outside ' || getvariable('min_event_year') || '-'
+                || getvariable('max_event_year') || ': ' || q(raw), 'out_of_range']
     end;
 
-create or replace macro date_rule(col, raw, val) as
-    case
-        when raw is not null and val is null then [col || ': not a date: ' || q(raw), 'not_a_date']
-        when year(val) < getvariable('min_event_year') or year(val) > getvariable('max_event_year')
-            then [col || ': year outside ' || getvariable('min_event_year') || '-' || getvariable('max_event_year') || ': ' || q(raw), 'out_of_range']
-    end;
-
+-- A number of the right shape is never "not a number": too large for the type, or at or beyond
+-- the money bound (1e15), it is out of range.
 create or replace macro decimal_rule(col, raw, val) as
     case
-        when raw is not null and not is_decimal(raw) then [col || ': not a number: ' || q(raw), 'not_a_number']
-        when raw is not null and (val is null or abs(val) >= 1e15)
+        when raw is not null and not is_decimal(raw)
+            then [col || ': not a number: ' || q(raw), 'not_a_number']
+        when raw is not null and (val is null or abs(val) >= 1000000000000000)
             then [col || ': must be below 1e15 in absolute value: ' || q(raw), 'out_of_range']
     end;
 
 create or replace macro int_rule(col, raw, val) as
-    case when raw is not null and val is null then [col || ': not a whole number: ' || q(raw), 'not_a_whole_number'] end;
+    case when raw is not null and val is null
+        then [col || ': not a whole number: ' || q(raw), 'not_a_whole_number'] end;
 
 create or replace macro missing_rule(col, raw) as
     case when raw is null then [col || ': missing', 'missing_value'] end;
 
 create or replace macro enum_rule(col, val, allowed) as
     case when not list_contains(allowed, val)
-        then [col || ': unknown value ' || q(val) || ' (expected ' || array_to_string(allowed, ', ') || ')', 'unknown_value'] end;
+        then [col || ': unknown value ' || q(val) || ' (expected ' || array_to_string(allowed, ', ')
+            || ')', 'unknown_value'] end;
 
 create or replace macro min_rule(col, raw, val, low) as
     case when val < low then [col || ': must be >= ' || low || ': ' || q(raw), 'out_of_range'] end;
@@ -99,12 +103,14 @@ create or replace macro positive_rule(col, raw, val) as
 
 create or replace macro after_as_of_rule(col, raw, val) as
     case when cast(val as date) > getvariable('as_of')
-        then [col || ': after the as-of date ' || getvariable('as_of') || ': ' || q(raw), 'after_as_of_date'] end;
+        then [col || ': after the as-of date ' || getvariable('as_of') || ': ' || q(raw),
+            'after_as_of_date'] end;
 
 -- Rules over the table: a repeated key (the first row in file order is kept), a ref with no match
 -- among the parent's accepted rows.
 create or replace macro repeated_rule(cols, key_rows, key_position) as
-    case when key_position > 1 then [cols || ': repeated (' || key_rows || ' rows)', 'repeated_key'] end;
+    case when key_position > 1
+        then [cols || ': repeated (' || key_rows || ' rows)', 'repeated_key'] end;
 
 create or replace macro ref_rule(col, parent, val, matched) as
     case when val is not null and not matched
@@ -114,7 +120,8 @@ create or replace macro ref_rule(col, parent, val, matched) as
 create or replace macro fx_rule(col, currency, month, first_rate_month) as
     case when currency <> 'USD' and month is not null
             and (first_rate_month is null or first_rate_month > month)
-        then [col || ': no fx rate for ' || q(currency) || ' at or before ' || strftime(month, '%Y-%m'), 'no_fx_rate'] end;
+        then [col || ': no fx rate for ' || q(currency) || ' at or before '
+            || strftime(month, '%Y-%m'), 'no_fx_rate'] end;
 
 -- A rule of one table beyond its columns' contract (reason null: the row passes it).
 create or replace macro table_rule(tbl, code, reason) as

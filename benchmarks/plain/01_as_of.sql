@@ -1,7 +1,7 @@
--- The as-of date: the variable when given, else the latest event date in the input (the latest
--- invoice, subscription start or cancellation, opportunity close or spend date), read from the raw
--- files since the quarantine itself needs it.
-create or replace table run_as_of as
+-- dim_refresh, the as-of date: the variable when given, else the latest event date in the input
+-- (the latest invoice, subscription start or cancellation, opportunity close or spend date), read
+-- from the raw files since the quarantine itself needs it.
+create or replace table dim_refresh as
 select coalesce(getvariable('as_of'), (
     select cast(max(event_at) as date)
     from (
@@ -13,4 +13,4 @@ select coalesce(getvariable('as_of'), (
     )
 )) as as_of_date;
 
-set variable as_of = (select as_of_date from run_as_of);
+set variable as_of = (select as_of_date from dim_refresh);

@@ -20,7 +20,7 @@ checked as (
         coalesce(
             missing_rule('fx_rates.currency', r_currency),
             missing_rule('fx_rates.month', r_month),
-            date_rule('fx_rates.month', r_month, month),
+            time_rule('fx_rates.month', r_month, month, 'date'),
             missing_rule('fx_rates.rate_to_usd', r_rate_to_usd),
             decimal_rule('fx_rates.rate_to_usd', r_rate_to_usd, rate_to_usd),
             positive_rule('fx_rates.rate_to_usd', r_rate_to_usd, rate_to_usd),
@@ -79,7 +79,7 @@ checked as (
             enum_rule('enrichment_companies.funding_stage', funding_stage,
                 ['bootstrapped', 'seed', 'series_a', 'series_b', 'series_c_plus', 'public']),
             int_rule('enrichment_companies.founded_year', r_founded_year, founded_year),
-            ts_rule('enrichment_companies.enriched_at', r_enriched_at, enriched_at),
+            time_rule('enrichment_companies.enriched_at', r_enriched_at, enriched_at, 'timestamp'),
             repeated_rule('enrichment_companies.domain', count(*) over (partition by domain),
                 row_number() over (partition by domain order by _row_number))
         ) as failed
@@ -128,7 +128,7 @@ checked as (
         coalesce(
             missing_rule('icp_criteria.icp_version', r_icp_version),
             missing_rule('icp_criteria.effective_from', r_effective_from),
-            date_rule('icp_criteria.effective_from', r_effective_from, effective_from),
+            time_rule('icp_criteria.effective_from', r_effective_from, effective_from, 'date'),
             missing_rule('icp_criteria.criterion', r_criterion),
             missing_rule('icp_criteria.attribute', r_attribute),
             enum_rule('icp_criteria.attribute', attribute, ['industry', 'employee_count',

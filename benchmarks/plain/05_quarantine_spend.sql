@@ -18,7 +18,7 @@ checked as (
     select typed.*,
         coalesce(
             missing_rule('marketing_spend.spend_date', r_spend_date),
-            date_rule('marketing_spend.spend_date', r_spend_date, spend_date),
+            time_rule('marketing_spend.spend_date', r_spend_date, spend_date, 'date'),
             after_as_of_rule('marketing_spend.spend_date', r_spend_date, spend_date),
             missing_rule('marketing_spend.channel', r_channel),
             missing_rule('marketing_spend.amount', r_amount),
@@ -60,7 +60,7 @@ checked as (
     select typed.*,
         coalesce(
             missing_rule('sales_costs.month', r_month),
-            date_rule('sales_costs.month', r_month, month),
+            time_rule('sales_costs.month', r_month, month, 'date'),
             after_as_of_rule('sales_costs.month', r_month, month),
             missing_rule('sales_costs.amount', r_amount),
             decimal_rule('sales_costs.amount', r_amount, amount),
