@@ -33,10 +33,17 @@ create or replace macro parse_int(x) as
         then try_cast(try_cast(trim(x) as decimal(38, 0)) as bigint) end;
 
 create or replace macro normalize_domain(x) as
-    nullif(regexp_replace(regexp_replace(lower(trim(x)), '^[a-z]+://', '', 'g'), '^www\.|[/?#].*$', '', 'g'), '');
+    nullif(regexp_replace(
+        regexp_replace(lower(trim(x)), '^[a-z]+://', '', 'g'), '^www\.|[/?#].*$', '', 'g'), '');
 
 create or replace macro normalize_enum(x) as
-    nullif(regexp_replace(regexp_replace(lower(x), '[^a-z0-9]+', '_', 'g'), '^_+|_+$', '', 'g'), '');
+    nullif(regexp_replace(
+        regexp_replace(lower(x), '[^a-z0-9]+', '_', 'g'), '^_+|_+$', '', 'g'), '');
+
+-- A reference table of the project (dbt_project/reference/<name>.csv), as text.
+create or replace macro reference(name) as table
+    select * from read_csv(
+        getvariable('reference_dir') || '/' || name || '.csv', all_varchar = true);
 
 -- Country text as written (code, alpha-3 or name) to a lookup key.
 create or replace macro country_key(x) as
@@ -47,7 +54,9 @@ create or replace macro country_key(x) as
 create or replace macro email_re() as '[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+)';
 
 create or replace macro phone_re() as
-    '[+][0-9]{1,3}[ .-]?[(]?[0-9]{2,5}[)]?[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,5}|[(][0-9]{2,5}[)] ?[0-9]{3,4}[ .-]?[0-9]{3,5}|[0-9]{2,4}[ .-][0-9]{3,4}[ .-][0-9]{3,5}';
+    '[+][0-9]{1,3}[ .-]?[(]?[0-9]{2,5}[)]?[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,5}'
+    || '|[(][0-9]{2,5}[)] ?[0-9]{3,4}[ .-]?[0-9]{3,5}'
+    || '|[0-9]{2,4}[ .-][0-9]{3,4}[ .-][0-9]{3,5}';
 
 create or replace macro mask(x) as
     regexp_replace(

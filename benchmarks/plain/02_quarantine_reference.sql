@@ -47,7 +47,8 @@ select currency as fx_currency, min(month) as first_rate_month from fx_rates gro
 create or replace table q_enrichment_companies as
 with cleaned as (
     select _row_number, clean(domain) as r_domain, clean(industry) as r_industry,
-        clean(employee_count) as r_employee_count, clean(annual_revenue_usd) as r_annual_revenue_usd,
+        clean(employee_count) as r_employee_count,
+        clean(annual_revenue_usd) as r_annual_revenue_usd,
         clean(hq_country) as r_hq_country, clean(business_model) as r_business_model,
         clean(tech_stack) as r_tech_stack, clean(funding_stage) as r_funding_stage,
         clean(founded_year) as r_founded_year, clean(enriched_at) as r_enriched_at
@@ -73,9 +74,12 @@ checked as (
             missing_rule('enrichment_companies.domain', r_domain),
             int_rule('enrichment_companies.employee_count', r_employee_count, employee_count),
             min_rule('enrichment_companies.employee_count', r_employee_count, employee_count, 0),
-            decimal_rule('enrichment_companies.annual_revenue_usd', r_annual_revenue_usd, annual_revenue_usd),
-            min_rule('enrichment_companies.annual_revenue_usd', r_annual_revenue_usd, annual_revenue_usd, 0),
-            enum_rule('enrichment_companies.business_model', business_model, ['b2b', 'b2c', 'b2b2c', 'marketplace']),
+            decimal_rule('enrichment_companies.annual_revenue_usd',
+                r_annual_revenue_usd, annual_revenue_usd),
+            min_rule('enrichment_companies.annual_revenue_usd',
+                r_annual_revenue_usd, annual_revenue_usd, 0),
+            enum_rule('enrichment_companies.business_model', business_model,
+                ['b2b', 'b2c', 'b2b2c', 'marketplace']),
             enum_rule('enrichment_companies.funding_stage', funding_stage,
                 ['bootstrapped', 'seed', 'series_a', 'series_b', 'series_c_plus', 'public']),
             int_rule('enrichment_companies.founded_year', r_founded_year, founded_year),
@@ -106,7 +110,8 @@ select * from q_enrichment_companies where reason_code is null;
 -- hold what the operator needs.
 create or replace table q_icp_criteria as
 with cleaned as (
-    select _row_number, clean(icp_version) as r_icp_version, clean(effective_from) as r_effective_from,
+    select _row_number, clean(icp_version) as r_icp_version,
+        clean(effective_from) as r_effective_from,
         clean(criterion) as r_criterion, clean(attribute) as r_attribute,
         clean(operator) as r_operator, clean(value) as r_value, clean(weight) as r_weight
     from raw.icp_criteria
@@ -143,7 +148,8 @@ checked as (
             positive_rule('icp_criteria.weight', r_weight, weight),
             table_rule('icp_criteria', 'invalid_criterion', case
                 when is_numeric and operator not in ('between', 'gte', 'lte') then
-                    'operator ' || q(operator) || ' does not apply to numeric attribute ' || q(attribute)
+                    'operator ' || q(operator) || ' does not apply to numeric attribute '
+                    || q(attribute)
                 when not is_numeric and operator in ('between', 'gte', 'lte') then
                     'operator ' || q(operator) || ' needs a numeric attribute, not ' || q(attribute)
                 when (operator = 'contains_any') <> (attribute = 'tech_stack') then
@@ -152,7 +158,8 @@ checked as (
                 when operator = 'between' and not regexp_full_match(value,
                         ' *-?[0-9]+(\.[0-9]+)? *\| *-?[0-9]+(\.[0-9]+)? *') then
                     'between needs two numbers low|high, got ' || q(value)
-                when operator in ('gte', 'lte') and not regexp_full_match(value, ' *-?[0-9]+(\.[0-9]+)? *') then
+                when operator in ('gte', 'lte')
+                        and not regexp_full_match(value, ' *-?[0-9]+(\.[0-9]+)? *') then
                     q(operator) || ' needs one number, got ' || q(value)
             end),
             repeated_rule('icp_criteria.icp_version+criterion',

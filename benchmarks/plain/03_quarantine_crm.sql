@@ -48,7 +48,8 @@ create or replace view crm_accounts as select * from q_crm_accounts where reason
 
 create or replace table q_crm_opportunities as
 with cleaned as (
-    select _row_number, clean(opportunity_id) as r_opportunity_id, clean(account_id) as r_account_id,
+    select _row_number, clean(opportunity_id) as r_opportunity_id,
+        clean(account_id) as r_account_id,
         clean(opportunity_type) as r_opportunity_type, clean(stage) as r_stage,
         clean(amount) as r_amount, clean(currency) as r_currency,
         clean(created_at) as r_created_at, clean(closed_at) as r_closed_at
@@ -94,7 +95,8 @@ checked as (
         ) as failed
     from typed
     left join fx_first_month as fx on typed.currency = fx.fx_currency
-    left join (select account_id as parent_key from crm_accounts) as a on typed.account_id = a.parent_key
+    left join (select account_id as parent_key from crm_accounts) as a
+        on typed.account_id = a.parent_key
 )
 select _row_number, coalesce(opportunity_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
@@ -139,7 +141,8 @@ checked as (
                 a.parent_key is not null)
         ) as failed
     from typed
-    left join (select account_id as parent_key from crm_accounts) as a on typed.account_id = a.parent_key
+    left join (select account_id as parent_key from crm_accounts) as a
+        on typed.account_id = a.parent_key
 )
 select _row_number, coalesce(contact_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,

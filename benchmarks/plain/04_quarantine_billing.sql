@@ -33,7 +33,8 @@ checked as (
         ) as failed
     from typed
     left join fx_first_month as fx on typed.currency = fx.fx_currency
-    left join (select account_id as parent_key from crm_accounts) as a on typed.account_id = a.parent_key
+    left join (select account_id as parent_key from crm_accounts) as a
+        on typed.account_id = a.parent_key
 )
 select _row_number, coalesce(customer_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
@@ -94,7 +95,8 @@ checked as (
         ) as failed
     from typed
     left join fx_first_month as fx on typed.currency = fx.fx_currency
-    left join (select customer_id as parent_key from billing_customers) as c on typed.customer_id = c.parent_key
+    left join (select customer_id as parent_key from billing_customers) as c
+        on typed.customer_id = c.parent_key
 )
 select _row_number, coalesce(subscription_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,
@@ -153,7 +155,8 @@ checked as (
         ) as failed
     from typed
     left join fx_first_month as fx on typed.currency = fx.fx_currency
-    left join (select customer_id as parent_key from billing_customers) as c on typed.customer_id = c.parent_key
+    left join (select customer_id as parent_key from billing_customers) as c
+        on typed.customer_id = c.parent_key
 )
 select _row_number, coalesce(invoice_id, 'row ' || _row_number) as row_key,
     failed[2] as reason_code, mask(failed[1]) as reason,

@@ -31,12 +31,13 @@ with by_reason as (
 ),
 rejected as (
     select source_table, sum(n) as rows_rejected,
-        string_agg(reason_code || ': ' || n, ', ' order by n desc, reason_code) as rejected_by_reason
+        string_agg(reason_code || ': ' || n, ', ' order by n desc, reason_code)
+            as rejected_by_reason
     from by_reason
     group by all
 ),
 countries as (
-    select country_key from read_csv(getvariable('reference_dir') || '/country_aliases.csv', all_varchar = true)
+    select country_key from reference('country_aliases')
 ),
 unreadable_countries as (
     select 'crm_accounts' as source_table, count(*) as unreadable_countries
@@ -48,7 +49,8 @@ unreadable_countries as (
         and country_key(hq_country) not in (select country_key from countries)
 ),
 counts as (
-    select source_table, count(*) as rows_read, count(*) filter (where reason_code is null) as rows_accepted
+    select source_table, count(*) as rows_read,
+        count(*) filter (where reason_code is null) as rows_accepted
     from quarantined
     group by all
 )

@@ -18,25 +18,31 @@ create or replace macro micro(x) as cast(x as decimal(38, 0)) * cast(0.000001 as
 
 create or replace macro cents(x) as cast(round(x, 2) as decimal(38, 2));
 
--- Each rate is in force from its month until the currency's next one; USD is 1.
-create or replace table fx_periods as
-select currency, month as valid_from,
-    lead(month) over (partition by currency order by month) as valid_to, rate_to_usd
-from fx_rates where currency <> 'USD'
+-- Each rate is in force from its month until the currency's next one (an ASOF join on the month
+-- picks it); USD is 1.
+create or replace table fx_from as
+select currency, month as valid_from, rate_to_usd from fx_rates where currency <> 'USD'
 union all
-select 'USD', date '1900-01-01', null, 1;
+select 'USD', date '1900-01-01', 1;
+
+-- The rates in force in the as-of month, for MRR.
+create or replace table fx_as_of as
+select currency, arg_max(rate_to_usd, valid_from) as rate_to_usd
+from fx_from
+where valid_from <= date_trunc('month', getvariable('as_of'))
+group by all;
 
 create or replace table firmographics as
 with countries as (
-    select country_key, country_code from read_csv(getvariable('reference_dir') || '/country_aliases.csv', all_varchar = true)
+    select country_key, country_code from reference('country_aliases')
 ),
 regions as (
-    select country_code, region from read_csv(getvariable('reference_dir') || '/country_regions.csv', all_varchar = true)
+    select country_code, region from reference('country_regions')
 ),
 bands as (
     select employee_band, cast(min_employees as bigint) as min_employees,
         cast(max_employees as bigint) as max_employees
-    from read_csv(getvariable('reference_dir') || '/employee_bands.csv', all_varchar = true)
+    from reference('employee_bands')
 ),
 joined as (
     select a.account_id, a.account_name, a.domain, a.created_at,
@@ -60,40 +66,46 @@ create or replace table customer_facts as
 with customers as (
     select customer_id, account_id from billing_customers where account_id is not null
 ),
-paid as (
-    select c.account_id,
-        min(i.issued_at) filter (where usd(i.amount - i.amount_refunded, fx.rate_to_usd) > 0) as first_paid_at,
-        sum(usd(i.amount - i.amount_refunded, fx.rate_to_usd)) as lifetime_revenue_usd
-    from billing_invoices as i
+paid_usd as (
+    select c.account_id, i.issued_at, usd(i.amount - i.amount_refunded, fx.rate_to_usd) as net_usd
+    from (
+        select *, cast(date_trunc('month', issued_at) as date) as month
+        from billing_invoices where status = 'paid'
+    ) as i
     join customers as c using (customer_id)
-    join fx_periods as fx on i.currency = fx.currency
-        and cast(date_trunc('month', i.issued_at) as date) >= fx.valid_from
-        and (fx.valid_to is null or cast(date_trunc('month', i.issued_at) as date) < fx.valid_to)
-    where i.status = 'paid'
+    asof join fx_from as fx on i.currency = fx.currency and i.month >= fx.valid_from
+),
+paid as (
+    select account_id, min(issued_at) filter (where net_usd > 0) as first_paid_at,
+        sum(net_usd) as lifetime_revenue_usd
+    from paid_usd
     group by all
 ),
 subscriptions as (
     -- A cancellation after the as-of date has not happened yet.
     select c.account_id, s.status, s.mrr, s.currency,
-        s.canceled_at is not null and cast(s.canceled_at as date) <= getvariable('as_of') as is_canceled,
+        s.canceled_at is not null and cast(s.canceled_at as date) <= getvariable('as_of')
+            as is_canceled,
         s.canceled_at
     from billing_subscriptions as s
     join customers as c using (customer_id)
 ),
 live as (
     select s.account_id,
-        sum(case when (s.status in ('active', 'past_due') or (s.status = 'canceled' and s.canceled_at is not null))
-                and not s.is_canceled then usd(s.mrr, fx.rate_to_usd) else 0 end) as mrr_usd,
+        sum(case
+            when (s.status in ('active', 'past_due')
+                    or (s.status = 'canceled' and s.canceled_at is not null))
+                and not s.is_canceled
+            then usd(s.mrr, fx.rate_to_usd) else 0 end) as mrr_usd,
         max(case when s.is_canceled then s.canceled_at end) as last_canceled_at
     from subscriptions as s
-    join fx_periods as fx on s.currency = fx.currency
-        and cast(date_trunc('month', getvariable('as_of')) as date) >= fx.valid_from
-        and (fx.valid_to is null or cast(date_trunc('month', getvariable('as_of')) as date) < fx.valid_to)
+    join fx_as_of as fx using (currency)
     group by all
 ),
 statused as (
     select a.account_id, p.first_paid_at, l.last_canceled_at,
-        case when p.first_paid_at is not null then p.lifetime_revenue_usd end as lifetime_revenue_usd,
+        case when p.first_paid_at is not null then p.lifetime_revenue_usd end
+            as lifetime_revenue_usd,
         case when p.first_paid_at is not null then coalesce(l.mrr_usd, 0) end as mrr_usd,
         case when p.first_paid_at is null then 'prospect'
             when l.mrr_usd > 0 then 'active' else 'churned' end as customer_status
@@ -124,7 +136,8 @@ create or replace table churn_rates as
 with population as (
     select f.account_id, f.first_paid_at, f.churned_at, g.industry, g.employee_band
     from customer_facts as f join firmographics as g using (account_id)
-    where f.customer_status = 'active' or (f.customer_status = 'churned' and f.churned_at is not null)
+    where f.customer_status = 'active'
+        or (f.customer_status = 'churned' and f.churned_at is not null)
 ),
 months as (
     select cast(date_trunc('month', getvariable('as_of')) - to_months(k) as date) as month_start
@@ -163,15 +176,15 @@ with amounts as (
 )
 select a.month, a.channel, a.kind, sum(usd(a.amount, fx.rate_to_usd)) as amount_usd
 from amounts as a
-join fx_periods as fx on a.currency = fx.currency and a.month >= fx.valid_from
-    and (fx.valid_to is null or a.month < fx.valid_to)
+asof join fx_from as fx on a.currency = fx.currency and a.month >= fx.valid_from
 group by all;
 
 -- CAC: each new customer carries an equal share of its channel's marketing spend in its
 -- acquisition month and of that month's sales cost.
 create or replace table cac_channel_months as
 with spend as (
-    select month, channel, amount_usd as marketing_spend_usd from spend_monthly where kind = 'marketing'
+    select month, channel, amount_usd as marketing_spend_usd
+    from spend_monthly where kind = 'marketing'
 ),
 sales as (
     select month, amount_usd as sales_cost_usd from spend_monthly where kind = 'sales'
@@ -189,9 +202,11 @@ channel_months as (
     from spend as s full join new_customers as n on s.month = n.month and s.channel = n.channel
 )
 select c.*,
-    case when c.new_customers > 0 then micro(share(c.marketing_spend_usd, c.new_customers)) end as channel_cac_usd,
+    case when c.new_customers > 0 then micro(share(c.marketing_spend_usd, c.new_customers)) end
+        as channel_cac_usd,
     case when sum(c.new_customers) over (partition by c.month) > 0
-        then micro(share(coalesce(sales.sales_cost_usd, 0), sum(c.new_customers) over (partition by c.month)))
+        then micro(share(coalesce(sales.sales_cost_usd, 0),
+            sum(c.new_customers) over (partition by c.month)))
     end as sales_cac_usd
 from channel_months as c left join sales using (month);
 
@@ -224,7 +239,8 @@ with_values as (
     select l.*,
         case when customer_status = 'churned'
             then cast(lifetime_revenue_usd * getvariable('gross_margin') as decimal(38, 6))
-            else cast(arpa_usd * getvariable('gross_margin') * expected_lifetime_months as decimal(38, 6))
+            else cast(arpa_usd * getvariable('gross_margin') * expected_lifetime_months
+                as decimal(38, 6))
         end as ltv_usd,
         coalesce(k.channel_cac_usd, 0) + coalesce(k.sales_cac_usd, 0) as cac_usd
     from lifetimes as l

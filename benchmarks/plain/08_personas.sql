@@ -7,7 +7,7 @@
 create or replace table title_personas as
 with rules as (
     select cast(rule_order as integer) as rule_order, persona, keyword
-    from read_csv(getvariable('reference_dir') || '/persona_title_rules.csv', all_varchar = true)
+    from reference('persona_title_rules')
 ),
 titles as (
     select job_title,

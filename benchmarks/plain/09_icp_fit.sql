@@ -17,7 +17,8 @@ current_version as (
 )
 select c.icp_version, c.criterion, c.attribute, c.operator, c.weight,
     -- Listed values, lowercased: text matches case-insensitively.
-    list_filter(list_transform(string_split(c.value, '|'), lambda v: lower(trim(v))), lambda v: v <> '') as items,
+    list_filter(list_transform(string_split(c.value, '|'), lambda v: lower(trim(v))),
+        lambda v: v <> '') as items,
     case c.operator when 'between' then parse_decimal(split_part(c.value, '|', 1))
         when 'gte' then parse_decimal(c.value) end as low_value,
     case c.operator when 'between' then parse_decimal(split_part(c.value, '|', 2))
@@ -45,7 +46,8 @@ select account_id, icp_version, criterion, attribute, operator,
         when operator = 'in' then if(list_contains(items, text_value), 'match', 'miss')
         when operator = 'not_in' then if(list_contains(items, text_value), 'miss', 'match')
         when operator = 'contains_any' then if(list_has_any(items, list_filter(
-            list_transform(string_split(text_value, ';'), lambda t: trim(t)), lambda t: t <> '')), 'match', 'miss')
+            list_transform(string_split(text_value, ';'), lambda t: trim(t)), lambda t: t <> '')),
+            'match', 'miss')
         when number_value >= coalesce(low_value, number_value)
             and number_value <= coalesce(high_value, number_value) then 'match'
         else 'miss'
@@ -55,10 +57,13 @@ from valued;
 
 create or replace table account_fit as
 select account_id, icp_version,
-    round(100.0 * coalesce(sum(weight) filter (where outcome = 'match'), 0) / sum(weight), 1) as score,
+    round(100.0 * coalesce(sum(weight) filter (where outcome = 'match'), 0) / sum(weight), 1)
+        as score,
     coalesce(sum(weight) filter (where outcome <> 'unknown'), 0) / sum(weight) as confidence,
-    nullif(array_to_string(list(criterion order by weight desc, criterion) filter (where outcome = 'match'), ', '), '') as reasons,
-    nullif(array_to_string(list(criterion order by weight desc, criterion) filter (where outcome = 'miss'), ', '), '') as gaps
+    nullif(array_to_string(list(criterion order by weight desc, criterion)
+        filter (where outcome = 'match'), ', '), '') as reasons,
+    nullif(array_to_string(list(criterion order by weight desc, criterion)
+        filter (where outcome = 'miss'), ', '), '') as gaps
 from fct_account_icp_criteria
 group by all;
 
