@@ -15,7 +15,7 @@ current_version as (
     order by effective_from desc, icp_version desc
     limit 1
 )
-select c.icp_version, c.criterion, c.attribute, c.operator, c.weight,
+select c.icp_version, c.criterion, c.attribute, c.operator, c.value, c.weight,
     -- Listed values, lowercased: text matches case-insensitively.
     list_filter(list_transform(string_split(c.value, '|'), lambda v: lower(trim(v))),
         lambda v: v <> '') as items,

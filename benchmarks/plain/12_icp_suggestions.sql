@@ -1,0 +1,82 @@
+-- icp_suggestions, ICP discovery: what the best customers share. One row per attribute value
+-- observed among customers (industry, employee band, region, business model, funding stage, each
+-- tool of the tech stack) and per value a current criterion names: support (best customers with
+-- it), share among the best and among all customers, lift; suggested when lift >=
+-- discovery_min_lift and support >= discovery_min_support, confirmed when the current ICP already
+-- has it (an in/contains_any criterion lists it, or the band lies inside an employee_count range),
+-- stale when the ICP has it and the data does not suggest it.
+
+create or replace table icp_suggestions as
+with customers as (
+    select g.*, b.is_best_customer
+    from firmographics as g join best_customers as b using (account_id)
+),
+traits as (
+    select distinct account_id, is_best_customer, attribute, value, lower(value) as value_key
+    from (
+        unpivot (
+            select account_id, is_best_customer, industry, employee_band, region, business_model,
+                funding_stage
+            from customers
+        ) on industry, employee_band, region, business_model, funding_stage
+        into name attribute value value
+        union all
+        select account_id, is_best_customer, 'tech_stack', lower(trim(tool))
+        from customers, unnest(string_split(tech_stack, ';')) as t(tool)
+        where trim(tool) <> ''
+    )
+),
+totals as (
+    select count(*) as customers, count(*) filter (where is_best_customer) as best_customers
+    from customers
+),
+lifts as (
+    select t.attribute, t.value_key, min(t.value) as value, count(*) as customers_with_value,
+        count(*) filter (where t.is_best_customer) as support,
+        case when any_value(totals.best_customers) > 0
+            then support / any_value(totals.best_customers) end as share_best,
+        customers_with_value / any_value(totals.customers) as share_all
+    from traits as t cross join totals
+    group by all
+),
+listed_in_icp as (
+    select attribute, lower(trim(item)) as value_key, min(trim(item)) as value
+    from current_criteria, unnest(string_split(value, '|')) as t(item)
+    where operator in ('in', 'contains_any') and trim(item) <> ''
+        and attribute in ('industry', 'region', 'business_model', 'funding_stage', 'tech_stack')
+    group by all
+),
+bands_in_icp as (
+    select distinct 'employee_band' as attribute, lower(b.employee_band) as value_key,
+        b.employee_band as value
+    from (
+        select employee_band, cast(min_employees as bigint) as min_employees,
+            cast(max_employees as bigint) as max_employees
+        from reference('employee_bands')
+    ) as b
+    join current_criteria as c on c.attribute = 'employee_count'
+        and b.min_employees >= coalesce(c.low_value, b.min_employees)
+        and (c.high_value is null
+            or (b.max_employees is not null and b.max_employees <= c.high_value))
+),
+in_icp as (
+    select * from listed_in_icp union all select * from bands_in_icp
+),
+all_values as (
+    select coalesce(l.attribute, i.attribute) as attribute, coalesce(l.value, i.value) as value,
+        coalesce(l.support, 0) as support, coalesce(l.customers_with_value, 0) as customers_with_value,
+        round(l.share_best / l.share_all, 4) as lift, i.value_key is not null as in_current_icp,
+        round(l.share_best, 4) as share_best, round(l.share_all, 4) as share_all,
+        coalesce(l.share_best / l.share_all >= getvariable('discovery_min_lift'), false)
+            and l.support >= getvariable('discovery_min_support') as is_suggested
+    from lifts as l
+    full join in_icp as i on l.attribute = i.attribute and l.value_key = i.value_key
+)
+select a.attribute, a.value, a.support, a.customers_with_value, a.lift, a.in_current_icp,
+    coalesce(a.share_best, case when t.best_customers > 0 then 0.0 end) as share_best,
+    coalesce(a.share_all, case when t.customers > 0 then 0.0 end) as share_all,
+    case
+        when a.is_suggested then if(a.in_current_icp, 'confirmed', 'suggested')
+        when a.in_current_icp then 'stale'
+    end as status
+from all_values as a cross join totals as t;
