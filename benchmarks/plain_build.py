@@ -31,6 +31,7 @@ MARTS: dict[str, tuple[str, ...]] = {
     "fct_unattributed_spend": ("month", "kind", "channel"),
     "dim_refresh": ("as_of_date",),
     "icp_suggestions": ("attribute", "value"),
+    "icp_trust_warnings": ("signal", "attribute", "value"),
 }
 # DOUBLE columns the marts round: compared to within one unit of their last decimal (two
 # summation orders may round a tie apart). Other DOUBLE columns within 1e-9.

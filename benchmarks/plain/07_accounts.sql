@@ -157,7 +157,7 @@ counted as (
     from population as p cross join months as m
     group by grouping sets ((p.industry, p.employee_band), ())
 )
-select c.industry, c.employee_band, c.is_overall,
+select c.industry, c.employee_band, c.is_overall, c.churned,
     case when customer_months > 0 then churned / customer_months end as monthly_churn_rate
 from counted as c
 left join large_segments as s using (industry, employee_band)

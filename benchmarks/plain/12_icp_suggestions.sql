@@ -1,4 +1,4 @@
--- icp_suggestions, ICP discovery: what the best customers share. One row per attribute value
+-- ICP discovery: what the best customers share; icp_suggestions. One row per attribute value
 -- observed among customers (industry, employee band, region, business model, funding stage, each
 -- tool of the tech stack) and per value a current criterion names: support (best customers with
 -- it), share among the best and among all customers, lift; suggested when lift >=
@@ -6,38 +6,68 @@
 -- has it (an in/contains_any criterion lists it, or the band lies inside an employee_count range),
 -- stale when the ICP has it and the data does not suggest it.
 
-create or replace table icp_suggestions as
-with customers as (
-    select g.*, b.is_best_customer
-    from firmographics as g join best_customers as b using (account_id)
+-- The customers discovery learns from, each population with its own best customers (the first
+-- ceil(best_customer_share x customers)): `all` ranked by LTV, `realised` by revenue paid so far
+-- (the trust check of suggestions whose LTV rests on the lifetime cap).
+create or replace table discovery_customers as
+select 'all' as population, account_id, is_best_customer from best_customers
+union all
+select 'realised', account_id,
+    row_number() over (order by round(f.lifetime_revenue_usd, 2) desc, account_id)
+        <= ceil(getvariable('best_customer_share') * count(*) over ())
+from best_customers join customer_facts as f using (account_id);
+
+-- What each customer is, as (attribute, value) rows.
+create or replace table customer_traits as
+select distinct account_id, attribute, value, lower(value) as value_key
+from (
+    unpivot (
+        select g.account_id, g.industry, g.employee_band, g.region, g.business_model,
+            g.funding_stage
+        from firmographics as g join best_customers using (account_id)
+    ) on industry, employee_band, region, business_model, funding_stage
+    into name attribute value value
+    union all
+    select g.account_id, 'tech_stack', lower(trim(tool))
+    from firmographics as g join best_customers using (account_id),
+        unnest(string_split(g.tech_stack, ';')) as t(tool)
+    where trim(tool) <> ''
+);
+
+-- Per population and value: support, shares, lift (to 4 decimals) and whether it is suggested.
+create or replace table value_lifts as
+with totals as (
+    select population, count(*) as customers,
+        count(*) filter (where is_best_customer) as best_customers
+    from discovery_customers
+    group by all
 ),
-traits as (
-    select distinct account_id, is_best_customer, attribute, value, lower(value) as value_key
-    from (
-        unpivot (
-            select account_id, is_best_customer, industry, employee_band, region, business_model,
-                funding_stage
-            from customers
-        ) on industry, employee_band, region, business_model, funding_stage
-        into name attribute value value
-        union all
-        select account_id, is_best_customer, 'tech_stack', lower(trim(tool))
-        from customers, unnest(string_split(tech_stack, ';')) as t(tool)
-        where trim(tool) <> ''
-    )
+observed as (
+    select c.population, t.attribute, t.value_key, min(t.value) as value,
+        count(*) as customers_with_value, count(*) filter (where c.is_best_customer) as support
+    from customer_traits as t join discovery_customers as c using (account_id)
+    group by all
+),
+measured as (
+    select o.*,
+        case when n.best_customers > 0 then o.support / n.best_customers end as share_best,
+        o.customers_with_value / n.customers as share_all
+    from observed as o join totals as n using (population)
+)
+select population, attribute, value_key, value, support, customers_with_value,
+    round(share_best, 4) as share_best, round(share_all, 4) as share_all,
+    round(share_best / share_all, 4) as lift,
+    coalesce(share_best / share_all >= getvariable('discovery_min_lift'), false)
+        and support >= getvariable('discovery_min_support') as is_suggested
+from measured;
+
+create or replace table icp_suggestions as
+with lifts as (
+    select * from value_lifts where population = 'all'
 ),
 totals as (
     select count(*) as customers, count(*) filter (where is_best_customer) as best_customers
-    from customers
-),
-lifts as (
-    select t.attribute, t.value_key, min(t.value) as value, count(*) as customers_with_value,
-        count(*) filter (where t.is_best_customer) as support,
-        case when any_value(totals.best_customers) > 0
-            then support / any_value(totals.best_customers) end as share_best,
-        customers_with_value / any_value(totals.customers) as share_all
-    from traits as t cross join totals
-    group by all
+    from discovery_customers where population = 'all'
 ),
 listed_in_icp as (
     select attribute, lower(trim(item)) as value_key, min(trim(item)) as value
@@ -64,11 +94,10 @@ in_icp as (
 ),
 all_values as (
     select coalesce(l.attribute, i.attribute) as attribute, coalesce(l.value, i.value) as value,
-        coalesce(l.support, 0) as support, coalesce(l.customers_with_value, 0) as customers_with_value,
-        round(l.share_best / l.share_all, 4) as lift, i.value_key is not null as in_current_icp,
-        round(l.share_best, 4) as share_best, round(l.share_all, 4) as share_all,
-        coalesce(l.share_best / l.share_all >= getvariable('discovery_min_lift'), false)
-            and l.support >= getvariable('discovery_min_support') as is_suggested
+        coalesce(l.support, 0) as support,
+        coalesce(l.customers_with_value, 0) as customers_with_value,
+        l.lift, i.value_key is not null as in_current_icp, l.share_best, l.share_all,
+        coalesce(l.is_suggested, false) as is_suggested
     from lifts as l
     full join in_icp as i on l.attribute = i.attribute and l.value_key = i.value_key
 )
