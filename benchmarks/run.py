@@ -298,7 +298,7 @@ def machine() -> dict:
 
 def run_row(result: RunResult) -> tuple[str, ...]:
     pipeline = result.pipeline
-    plain = (result.plain_sql or {}).get("wall_s")
+    plain = result.plain_sql
     return (
         result.label,
         f"{result.accounts:,}",
@@ -308,7 +308,7 @@ def run_row(result: RunResult) -> tuple[str, ...]:
         f"{pipeline['peak_rss_mb']:,.0f}",
         f"{pipeline['peak_spill_mb']:,.0f}",
         f"{result.dbt_elapsed_s:.1f}",
-        "-" if plain is None else f"{plain:.1f}",
+        "-" if plain is None else f"{plain['wall_s']:.1f} ({plain['cpu_s']:.1f})",
         f"{pipeline['load_before']:.1f}",
     )
 
@@ -323,7 +323,7 @@ def table(rows: list[tuple[str, ...]]) -> list[str]:
         "peak RSS MB",
         "spill MB",
         "dbt nodes s",
-        "plain SQL s",
+        "plain SQL s (cpu s)",
         "load",
     )
     rows = [header, *rows]
