@@ -32,6 +32,9 @@ MARTS: dict[str, tuple[str, ...]] = {
     "dim_refresh": ("as_of_date",),
     "icp_suggestions": ("attribute", "value"),
     "icp_trust_warnings": ("signal", "attribute", "value"),
+    "icp_version_criteria": ("status", "icp_version", "criterion"),
+    "icp_backtest": ("status", "icp_version", "icp_tier"),
+    "icp_versions": ("status", "icp_version"),
 }
 # DOUBLE columns the marts round: compared to within one unit of their last decimal (two
 # summation orders may round a tie apart). Other DOUBLE columns within 1e-9.

@@ -178,4 +178,6 @@ select _row_number, coalesce(icp_version || '|' || criterion, 'row ' || _row_num
     icp_version, effective_from, criterion, attribute, operator, value, weight
 from checked;
 
-create or replace view icp_criteria as select * from q_icp_criteria where reason_code is null;
+-- A weight is a proportion, not money: the fit score divides by it.
+create or replace view icp_criteria as
+select * replace (cast(weight as double) as weight) from q_icp_criteria where reason_code is null;

@@ -8,10 +8,7 @@ select g.account_id, g.account_name, g.domain, g.industry, g.employee_count, g.e
     f.customer_status, f.first_paid_at, f.acquisition_month, g.acquisition_channel,
     f.churned_at, f.tenure_months,
     fit.icp_version, fit.score as icp_fit_score,
-    case when fit.score >= getvariable('icp_tier_thresholds_A') then 'A'
-        when fit.score >= getvariable('icp_tier_thresholds_B') then 'B'
-        when fit.score >= getvariable('icp_tier_thresholds_C') then 'C'
-        when fit.score is not null then 'D' end as icp_tier,
+    fit_tier(fit.score) as icp_tier,
     fit.reasons as icp_fit_reasons, fit.gaps as icp_fit_gaps,
     cents(f.lifetime_revenue_usd) as lifetime_revenue_usd, cents(f.mrr_usd) as mrr_usd,
     cents(u.arpa_usd) as arpa_usd, round(u.monthly_churn_rate, 6) as monthly_churn_rate,

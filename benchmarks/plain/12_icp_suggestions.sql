@@ -7,10 +7,19 @@
 -- stale when the ICP has it and the data does not suggest it.
 
 -- The customers discovery learns from, each population with its own best customers (the first
--- ceil(best_customer_share x customers)): `all` ranked by LTV, `realised` by revenue paid so far
--- (the trust check of suggestions whose LTV rests on the lifetime cap).
+-- ceil(best_customer_share x customers)): `all` ranked by LTV, `training` the customers acquired
+-- before the back-test's holdout (the last backtest_holdout_days days), ranked by LTV, and
+-- `realised` all ranked by revenue paid so far (the trust check of suggestions whose LTV rests
+-- on the lifetime cap).
 create or replace table discovery_customers as
 select 'all' as population, account_id, is_best_customer from best_customers
+union all
+select 'training', account_id,
+    row_number() over (order by round(u.ltv_usd, 2) desc, account_id)
+        <= ceil(getvariable('best_customer_share') * count(*) over ())
+from unit_economics as u join customer_facts as f using (account_id)
+where cast(f.first_paid_at as date)
+    <= getvariable('as_of') - to_days(cast(getvariable('backtest_holdout_days') as integer))
 union all
 select 'realised', account_id,
     row_number() over (order by round(f.lifetime_revenue_usd, 2) desc, account_id)
