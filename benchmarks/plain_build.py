@@ -20,7 +20,8 @@ import duckdb
 
 HERE = Path(__file__).resolve().parent
 SQL_DIR = HERE / "plain"
-# The marts the plain build covers, with their keys.
+# The marts the plain build covers, with their keys. The drift marts hold one as-of date here and a
+# history in a warehouse refreshed before: compare with a fresh build (the benchmark's, the tests').
 MARTS: dict[str, tuple[str, ...]] = {
     "rejected_rows": ("source_table", "row_number"),
     "fct_load_audit": ("source_table",),
@@ -35,6 +36,8 @@ MARTS: dict[str, tuple[str, ...]] = {
     "icp_version_criteria": ("status", "icp_version", "criterion"),
     "icp_backtest": ("status", "icp_version", "icp_tier"),
     "icp_versions": ("status", "icp_version"),
+    "icp_drift": ("as_of_date", "signal"),
+    "icp_drift_contributions": ("as_of_date", "signal", "value"),
 }
 # DOUBLE columns the marts round: compared to within one unit of their last decimal (two
 # summation orders may round a tie apart). Other DOUBLE columns within 1e-9.
@@ -71,14 +74,18 @@ def is_number(value: object) -> bool:
 
 def project_vars(project: Path) -> dict[str, object]:
     """The dbt vars of dbt_project.yml that are numbers (gross margin, thresholds, the event-year
-    bounds), a mapping of numbers as one variable per entry (`icp_tier_thresholds_A`), so both
-    builds use the project's values."""
+    bounds) or lists of names (drift_attributes), a mapping of numbers as one variable per entry
+    (`icp_tier_thresholds_A`), so both builds use the project's values."""
     import yaml
 
     declared = yaml.safe_load((project / "dbt_project" / "dbt_project.yml").read_text())["vars"]
     if declared.get("date_formats"):
         raise SystemExit("the plain SQL reads ISO dates only; dbt_project.yml sets date_formats")
-    variables = {name: value for name, value in declared.items() if is_number(value)}
+    variables = {
+        name: value
+        for name, value in declared.items()
+        if is_number(value) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    }
     for name, value in declared.items():
         if isinstance(value, dict) and value and all(map(is_number, value.values())):
             variables.update({f"{name}_{key}": number for key, number in value.items()})
@@ -114,6 +121,8 @@ def sql_literal(value: object) -> str:
         return repr(value)
     if isinstance(value, date):
         return f"date '{value.isoformat()}'"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(sql_literal, value)) + "]"
     return "'" + str(value).replace("'", "''") + "'"
 
 

@@ -1,8 +1,9 @@
 -- icp_version_criteria: the criteria of every version the back-test scores. The written versions
 -- of icp_criteria with their status (09_icp_fit.sql), and the proposed version: the suggested
--- values, at most proposal_max_criteria by lift (ties: more support, attribute, value), one criterion <attribute>_fit per attribute (`in` its values,
--- `contains_any` for tools, the employee bands as one employee_count `between` their bounds, `gte`
--- the low one when the open-ended band is among them), weight 100 x (its best lift - 1), rounded.
+-- values, at most proposal_max_criteria by lift (ties: more support, attribute, value), one
+-- criterion <attribute>_fit per attribute (`in` its values, `contains_any` for tools, the
+-- employee bands as one employee_count `between` their bounds, `gte` the low one when the
+-- open-ended band is among them), weight 100 x (its best lift - 1), rounded.
 -- The same rule learned on the training customers (status training) is kept for the back-test and
 -- left out of the mart.
 
