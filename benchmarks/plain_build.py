@@ -126,9 +126,17 @@ def sql_literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def build(project: Path, data_dir: Path, out: Path, as_of: str | None, memory_limit: str) -> None:
+def build(
+    project: Path,
+    data_dir: Path,
+    out: Path,
+    as_of: str | None,
+    memory_limit: str,
+    dbt_vars: dict[str, object] | None = None,
+) -> None:
     """benchmarks/plain/*.sql in name order, in one DuckDB connection to the new file `out`, with
-    the pipeline's memory limit; `as_of` None: the latest event date, as the pipeline picks it."""
+    the pipeline's memory limit; `as_of` None: the latest event date, as the pipeline picks it;
+    `dbt_vars` as a refresh's `--vars` override dbt_project.yml's."""
     out.unlink(missing_ok=True)
     config = {"memory_limit": memory_limit, "temp_directory": str(out.parent / "duckdb-tmp")}
     with duckdb.connect(str(out), config=config) as conn:
@@ -139,6 +147,7 @@ def build(project: Path, data_dir: Path, out: Path, as_of: str | None, memory_li
             "reference_dir": str(project / "dbt_project" / "reference"),
             "as_of": date.fromisoformat(as_of) if as_of else None,
             **project_vars(project),
+            **(dbt_vars or {}),
         }
         for name, value in variables.items():
             conn.execute(f"set variable {name} = {sql_literal(value)}")

@@ -2,10 +2,11 @@
 
 It is the floor `make bench` times the refresh against and a second implementation of the same
 definitions: built both ways on the dirty company (tests/test_quarantine.py: the hand-computed
-company with bad rows of every kind appended) and on the demo company (`seeds/`, its own as-of
-date), every mart the plain build covers must agree row for row and column for column, the
-rejected rows by table, row and reason included. A change to either side that moves a number
-fails here, naming the mart, column and a key.
+company with bad rows of every kind appended), the demo company (`seeds/`, its own as-of date) and
+the back-test company (past, current and future ICP versions, with its refresh's vars), every mart
+the plain build covers must agree row for row and column for column, the rejected rows by table,
+row and reason included. A change to either side that moves a number fails here, naming the mart,
+column and a key.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.helpers import AS_OF, materialize_refresh
+from tests.helpers import AS_OF, REVISIT_VARS, backtest_company, materialize_refresh
 from tests.test_quarantine import BAD_ROWS, write_dirty_company
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +65,21 @@ def test_demo_company_agrees(tmp_path: Path) -> None:
     coverage = plain_build.compare(plain, warehouse)
     assert coverage.marts["dim_accounts"]["rows"] == 2000
     assert coverage.marts["rejected_rows"]["rows"] > 0
+
+
+def test_backtest_company_agrees(tmp_path: Path) -> None:
+    """The back-test company (tests/helpers.py): past, current and future versions, a proposal,
+    holdout customers, with the vars its refresh is given."""
+    backtest_company(tmp_path / "data")
+    warehouse = tmp_path / "icp.duckdb"
+    assert materialize_refresh(
+        tmp_path / "data", warehouse, as_of=AS_OF, dbt_vars=REVISIT_VARS
+    ).success
+    plain = tmp_path / "plain.duckdb"
+    plain_build.build(ROOT, tmp_path / "data", plain, AS_OF, "1GB", dbt_vars=REVISIT_VARS)
+    coverage = plain_build.compare(plain, warehouse)
+    assert coverage.marts["icp_versions"]["rows"] >= 3
+    assert coverage.marts["icp_backtest"]["rows"] == 4 * coverage.marts["icp_versions"]["rows"]
 
 
 def test_a_difference_names_mart_column_and_key(

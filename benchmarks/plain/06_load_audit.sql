@@ -3,9 +3,11 @@
 -- accepted rows whose country reference/country_aliases.csv cannot read). Contract files drop no
 -- rows.
 
+-- The quarantine of one table, and one row of nulls when it is empty (so it is counted: 0 rows).
 create or replace macro quarantine_of(tbl) as table
-select tbl as source_table, _row_number as row_number, row_key, reason_code, reason, raw_row
-from query_table('q_' || tbl);
+select tbl as source_table, q._row_number as row_number, q.row_key, q.reason_code, q.reason,
+    q.raw_row
+from (select 1) as one left join query_table('q_' || tbl) as q on true;
 
 create or replace table quarantined as
 select * from quarantine_of('crm_accounts')
@@ -49,8 +51,8 @@ unreadable_countries as (
         and country_key(hq_country) not in (select country_key from countries)
 ),
 counts as (
-    select source_table, count(*) as rows_read,
-        count(*) filter (where reason_code is null) as rows_accepted
+    select source_table, count(row_number) as rows_read,
+        count(row_number) filter (where reason_code is null) as rows_accepted
     from quarantined
     group by all
 )
