@@ -13,6 +13,7 @@ from (
     union all select parse_ts(clean(closed_at)) from raw.crm_opportunities
     union all select parse_ts(clean(spend_date)) from raw.marketing_spend
 )
-where getvariable('as_of') is null;
+where getvariable('as_of') is null
+having getvariable('as_of') is null;
 
 set variable as_of = (select as_of_date from dim_refresh);
