@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
+from tests.connector_fixture import write_hubspot, write_salesforce_stripe
 from tests.helpers import (
     AS_OF,
     COMPANY,
+    HUBSPOT_VARS,
     REVISIT_VARS,
     backtest_company,
     icp,
@@ -41,16 +44,25 @@ def copy_fixture(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse published by `icp refresh` on the hand-computed company, built once per session
-    (per worker under xdist). Read-only: a test that refreshes over it works on its own copy."""
+def published_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`icp refresh` of the hand-computed company, run once per session (per worker under xdist)
+    off a terminal: the published warehouse and the command's output. Read-only: a test that
+    refreshes over it works on its own copy."""
     warehouse = tmp_path_factory.mktemp("cli") / "out" / "icp.duckdb"
     result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"Warehouse: {warehouse}" in result.stdout
     assert "Accounts: 5   customers: 3 (2 active)" in result.stdout
     assert "Rejected input rows: none" in result.stdout
-    return warehouse
+    return warehouse, result
+
+
+@pytest.fixture(scope="session")
+def published(published_run: tuple[Path, subprocess.CompletedProcess[str]]) -> Path:
+    """The warehouse `published_run` published."""
+    return published_run[0]
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +77,33 @@ def backtest_build(
     result = materialize_refresh(root / "data", warehouse, as_of=AS_OF, dbt_vars=REVISIT_VARS)
     assert result.success
     return warehouse, result
+
+
+@pytest.fixture(scope="session")
+def connector_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Salesforce + Stripe connector company (tests/connector_fixture.py). Read-only."""
+    return write_salesforce_stripe(tmp_path_factory.mktemp("connectors") / "data")
+
+
+@pytest.fixture(scope="session")
+def connector_warehouse(connector_data: Path) -> Path:
+    """The Salesforce + Stripe company built on DuckDB through Dagster, once per session; read by
+    tests/test_connectors.py and compared with its Spark build by tests/test_spark.py."""
+    warehouse = connector_data.parent / "icp.duckdb"
+    assert materialize_refresh(connector_data, warehouse, as_of=AS_OF).success
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def hubspot_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The HubSpot connector company (billing = crm: its won deals). Read-only."""
+    return write_hubspot(tmp_path_factory.mktemp("hubspot") / "data")
+
+
+@pytest.fixture(scope="session")
+def hubspot_warehouse(hubspot_data: Path) -> Path:
+    """The HubSpot company built on DuckDB through Dagster (HUBSPOT_VARS), once per session; read
+    by tests/test_connectors.py and compared with its Spark build by tests/test_spark.py."""
+    warehouse = hubspot_data.parent / "icp.duckdb"
+    assert materialize_refresh(hubspot_data, warehouse, as_of=AS_OF, dbt_vars=HUBSPOT_VARS).success
+    return warehouse

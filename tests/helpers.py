@@ -24,6 +24,9 @@ from orchestration.refresh import run_refresh
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPANY = FIXTURES / "company"
 AS_OF = "2024-06-30"
+# The HubSpot connector company's build: one deal of five has no company, more than a real refresh
+# tolerates before publishing.
+HUBSPOT_VARS = {"max_rejected_share_error": 1.0}
 ICP = Path(sys.executable).parent / "icp"
 
 # The marts compared between two builds, with the order that makes their rows comparable.

@@ -26,22 +26,7 @@ from orchestration.connectors import (
 )
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import RawInputError, register_all, sql_string
-from tests.connector_fixture import write_hubspot, write_salesforce_stripe
-from tests.helpers import COMPANY, build_file, icp, materialize_refresh, query, rows_by_key
-
-AS_OF = "2024-06-30"
-
-
-@pytest.fixture(scope="session")
-def connector_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_salesforce_stripe(tmp_path_factory.mktemp("connectors") / "data")
-
-
-@pytest.fixture(scope="session")
-def connector_warehouse(connector_data: Path) -> Path:
-    warehouse = connector_data.parent / "icp.duckdb"
-    assert materialize_refresh(connector_data, warehouse, as_of=AS_OF).success
-    return warehouse
+from tests.helpers import AS_OF, COMPANY, build_file, icp, materialize_refresh, query, rows_by_key
 
 
 def test_detection_and_explicit_choice(tmp_path: Path, connector_data: Path) -> None:
@@ -242,16 +227,6 @@ def test_no_names_or_emails_reach_a_mart(connector_warehouse: Path) -> None:
     for (table,) in tables:
         text = str(query(connector_warehouse, f"select * from marts.{table}"))
         assert "Doerflinger" not in text and "jane@" not in text, table
-
-
-@pytest.fixture(scope="module")
-def hubspot_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = write_hubspot(tmp_path_factory.mktemp("hubspot") / "data")
-    warehouse = data.parent / "icp.duckdb"
-    # One deal of five has no company: more than a real refresh tolerates before publishing.
-    lenient = {"max_rejected_share_error": 1.0}
-    assert materialize_refresh(data, warehouse, as_of=AS_OF, dbt_vars=lenient).success
-    return warehouse
 
 
 def test_hubspot_stages_companies_and_types(hubspot_warehouse: Path) -> None:

@@ -1,7 +1,14 @@
 """A seeded fuzz run of `icp refresh` over the small company: row-level and file-level damage and
-hostile values, each in its own refresh over a copy of a published warehouse. For each: the exit
-code the README promises, no stack trace, the published warehouse byte-identical after a failure,
-rows read = accepted + rejected after a success, and no planted personal data in any mart."""
+hostile values. For each: the exit code the README promises, no stack trace, the published
+warehouse byte-identical after a failure, rows read = accepted + rejected after a success, and no
+planted personal data in any mart.
+
+The row-level faults a refresh absorbs (exit 0 with the rejected-share limit lifted) are planted
+together, each in rows no other fault of its build touches, in as few refreshes as the company's
+rows allow; each fault is still checked on its own: the rows it planted are quarantined with its
+reason, or accepted. A fault that stops the refresh (exit 1 or 2) gets a refresh of its own: the
+first one stops the run, so planted together they would hide each other.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +16,62 @@ import csv
 import random
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.helpers import AS_OF, COMPANY, icp, sha256
+from tests.helpers import AS_OF, COMPANY, icp, query, sha256
 
 SEED = 14
 EMAIL, PHONE, NAME = "fuzz.probe@example.org", "+44 20 7946 0958", "Fuzzy Personname"
 NEEDLES = ("fuzz.probe", "7946 0958", "personname")
 LIFT = ("--var", "max_rejected_share_error=1")
+
+
+class NoRowLeft(Exception):
+    """Every row of the table is taken by another fault of the same build."""
+
+
+@dataclass
+class Rows:
+    """Which rows the faults planted in one copy of the company change. A fault's seed picks a row
+    among those no other fault of the copy changed; the rows each fault touched are recorded
+    (table, row number, 1 = first data row) to find them in marts.rejected_rows."""
+
+    taken: dict[str, set[int]] = field(default_factory=dict)
+    touched: dict[str, set[tuple[str, int]]] = field(default_factory=dict)
+
+    def pick(self, case: str, rng: random.Random, table: str, count: int) -> int:
+        """The index (0-based) of the row `case` changes among the table's `count` rows."""
+        taken = self.taken.setdefault(table, set())
+        free = [index for index in range(count) if index not in taken]
+        if not free:
+            raise NoRowLeft(table)
+        # Alone, a fault picks exactly as `rng.randrange(count)` did before faults shared a copy.
+        index = free[rng.randrange(len(free))]
+        self.claim(case, table, index)
+        return index
+
+    def claim(self, case: str, table: str, index: int) -> None:
+        self.taken.setdefault(table, set()).add(index)
+        self.touched.setdefault(case, set()).add((table, index + 1))
+
+
+@dataclass
+class Planter:
+    """One fault's view of a copy: its seed and the copy's rows."""
+
+    case: str
+    rng: random.Random
+    rows: Rows
+
+    def row(self, table: str, count: int) -> int:
+        return self.rows.pick(self.case, self.rng, table, count)
+
+    def appended(self, table: str, index: int) -> None:
+        self.rows.claim(self.case, table, index)
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -34,62 +86,67 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def set_cell(table: str, column: str, value: str) -> Callable[[Path, random.Random], None]:
+Mutation = Callable[[Path, Planter], None]
+
+
+def set_cell(table: str, column: str, value: str) -> Mutation:
     """Put `value` in `column` of a row chosen by the seed."""
 
-    def mutate(data: Path, rng: random.Random) -> None:
+    def mutate(data: Path, planter: Planter) -> None:
         path = data / f"{table}.csv"
         rows = read_rows(path)
-        rows[rng.randrange(len(rows))][column] = value
+        rows[planter.row(table, len(rows))][column] = value
         write_rows(path, rows)
 
     return mutate
 
 
-def append_copy(table: str) -> Callable[[Path, random.Random], None]:
+def append_copy(table: str) -> Mutation:
     """Repeat a row chosen by the seed (a repeated key)."""
 
-    def mutate(data: Path, rng: random.Random) -> None:
+    def mutate(data: Path, planter: Planter) -> None:
         path = data / f"{table}.csv"
         rows = read_rows(path)
-        write_rows(path, [*rows, dict(rows[rng.randrange(len(rows))])])
+        copied = dict(rows[planter.row(table, len(rows))])
+        planter.appended(table, len(rows))
+        write_rows(path, [*rows, copied])
 
     return mutate
 
 
-def every_row(table: str, column: str, value: str) -> Callable[[Path, random.Random], None]:
-    def mutate(data: Path, rng: random.Random) -> None:
+def every_row(table: str, column: str, value: str) -> Mutation:
+    def mutate(data: Path, planter: Planter) -> None:
         path = data / f"{table}.csv"
         write_rows(path, [{**row, column: value} for row in read_rows(path)])
 
     return mutate
 
 
-def keep_rows(table: str, count: int) -> Callable[[Path, random.Random], None]:
-    def mutate(data: Path, rng: random.Random) -> None:
+def keep_rows(table: str, count: int) -> Mutation:
+    def mutate(data: Path, planter: Planter) -> None:
         path = data / f"{table}.csv"
         write_rows(path, read_rows(path)[:count])
 
     return mutate
 
 
-def edit_bytes(table: str, edit: Callable[[bytes], bytes]) -> Callable[[Path, random.Random], None]:
-    def mutate(data: Path, rng: random.Random) -> None:
+def edit_bytes(table: str, edit: Callable[[bytes], bytes]) -> Mutation:
+    def mutate(data: Path, planter: Planter) -> None:
         path = data / f"{table}.csv"
         path.write_bytes(edit(path.read_bytes()))
 
     return mutate
 
 
-def latin1(data: Path, rng: random.Random) -> None:
+def latin1(data: Path, planter: Planter) -> None:
     path = data / "crm_contacts.csv"
     lines = path.read_bytes().split(b"\n")
-    at = rng.randrange(1, len(lines) - 1)
+    at = planter.row("crm_contacts", len(lines) - 2) + 1
     lines[at] = lines[at].replace(b",", b" Gr\xfcn,", 1)
     path.write_bytes(b"\n".join(lines))
 
 
-def directory(data: Path, rng: random.Random) -> None:
+def directory(data: Path, planter: Planter) -> None:
     (data / "sales_costs.csv").unlink()
     (data / "sales_costs.csv").mkdir()
 
@@ -105,20 +162,20 @@ def as_parquet(data: Path, table: str) -> Path:
     return target
 
 
-def corrupt_page(data: Path, rng: random.Random) -> None:
+def corrupt_page(data: Path, planter: Planter) -> None:
     path = as_parquet(data, "billing_invoices")
     content = path.read_bytes()
     at = content.index(b"paid")
     path.write_bytes(content[:at] + b"\xff\xfe\xfd\xfc" + content[at + 4 :])
 
 
-def truncated_parquet(data: Path, rng: random.Random) -> None:
+def truncated_parquet(data: Path, planter: Planter) -> None:
     path = as_parquet(data, "billing_subscriptions")
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
-def header(table: str, edit: Callable[[str], str]) -> Callable[[Path, random.Random], None]:
-    def mutate(data: Path, rng: random.Random) -> None:
+def header(table: str, edit: Callable[[str], str]) -> Mutation:
+    def mutate(data: Path, planter: Planter) -> None:
         path = data / f"{table}.csv"
         lines = path.read_text().splitlines()
         extra = edit(lines[0]).count(",") - lines[0].count(",")
@@ -129,7 +186,7 @@ def header(table: str, edit: Callable[[str], str]) -> Callable[[Path, random.Ran
 
 
 # name -> (mutation, extra options, exit code the README promises)
-MUTATIONS: dict[str, tuple[Callable[[Path, random.Random], None], tuple[str, ...], int]] = {
+MUTATIONS: dict[str, tuple[Mutation, tuple[str, ...], int]] = {
     "huge_invoice": (set_cell("billing_invoices", "amount", "1e27"), LIFT, 0),
     "card_number_amount": (set_cell("billing_invoices", "amount", "4111111111111111"), LIFT, 0),
     "huge_spend": (set_cell("marketing_spend", "amount", "1e20"), LIFT, 0),
@@ -163,7 +220,7 @@ MUTATIONS: dict[str, tuple[Callable[[Path, random.Random], None], tuple[str, ...
     "bad_row_over_limit": (set_cell("crm_accounts", "created_at", "yesterday"), (), 1),
     "all_invoices_2099": (every_row("billing_invoices", "issued_at", "2099-01-01"), (), 1),
     "truncated_export": (keep_rows("billing_invoices", 5), (), 1),
-    "missing_file": (lambda data, rng: (data / "fx_rates.csv").unlink(), (), 2),
+    "missing_file": (lambda data, planter: (data / "fx_rates.csv").unlink(), (), 2),
     "latin1_byte": (latin1, (), 2),
     "directory": (directory, (), 2),
     "corrupt_parquet_page": (corrupt_page, (), 2),
@@ -200,33 +257,166 @@ def marts_text(warehouse: Path) -> list[tuple[str, str, str]]:
     return found
 
 
-@pytest.mark.parametrize("name", sorted(MUTATIONS))
-def test_fuzz(name: str, published: Path, tmp_path: Path) -> None:
-    mutate, options, expected = MUTATIONS[name]
-    data = tmp_path / "data"
+# The faults planted together: row-level, absorbed by a refresh with the limit lifted.
+ABSORBED = sorted(
+    name for name, (_, options, code) in MUTATIONS.items() if (options, code) == (LIFT, 0)
+)
+ALONE = sorted(set(MUTATIONS) - set(ABSORBED))
+# Faults that reject an account: its contacts and deals are rejected too (no_match), which would
+# reject other faults' rows and hide what those do. Each is planted in a copy of its own. (A
+# rejected subscription rejects nothing else: negative_mrr and repeated_key share a copy.)
+CASCADING = frozenset({"offset_99_hours"})
+# Where each absorbed fault's rows go: quarantined with this reason code, or None (accepted, the
+# hostile value masked or kept as text).
+REASONS: dict[str, str | None] = {
+    "blank_key": "missing_value",
+    "bracketed_email": None,
+    "card_number_amount": "out_of_range",
+    "email_as_key": None,
+    "email_in_name": None,
+    "email_in_title": None,
+    "huge_invoice": "out_of_range",
+    "huge_spend": "out_of_range",
+    "impossible_date": "not_a_timestamp",
+    "jinja_payload": None,
+    "long_text": None,
+    "negative_mrr": "out_of_range",
+    "nfd_title": None,
+    "nul_lead_source": None,
+    "offset_99_hours": "not_a_timestamp",
+    "person_as_owner": None,
+    "phone_in_name": None,
+    "ref_without_match": "no_match",
+    "repeated_key": "repeated_key",
+    "sql_payload": None,
+    "unknown_currency": "no_fx_rate",
+    "year_zero": "out_of_range",
+}
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """One `icp refresh` over a copy of the published warehouse, and the rows its faults touched."""
+
+    data: Path
+    warehouse: Path
+    before: str
+    returncode: int
+    stdout: str
+    stderr: str
+    rows: Rows
+
+
+def plant(data: Path, name: str, rows: Rows) -> None:
+    MUTATIONS[name][0](data, Planter(name, random.Random(f"{SEED}-{name}"), rows))
+
+
+def company_copy(root: Path) -> Path:
+    data = root / "data"
     shutil.copytree(COMPANY, data)
-    mutate(data, random.Random(f"{SEED}-{name}"))
-    warehouse = tmp_path / "published" / published.name
+    return data
+
+
+def refresh(published: Path, data: Path, rows: Rows, options: tuple[str, ...]) -> Refresh:
+    """Refresh a copy of the published warehouse from `data` (faults planted in `rows`)."""
+    warehouse = data.parent / "published" / published.name
     warehouse.parent.mkdir()
     shutil.copyfile(published, warehouse)
     before = sha256(warehouse)
     args = ("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF, *options)
     result = icp(*args)
-    output = result.stdout + result.stderr
-    assert result.returncode == expected, output[-3000:]
+    return Refresh(data, warehouse, before, result.returncode, result.stdout, result.stderr, rows)
+
+
+def plant_together(
+    names: list[str], root: Callable[[], Path]
+) -> list[tuple[list[str], Path, Rows]]:
+    """The faults in as few copies of the company as its rows allow: each goes into the first
+    copy where its table still has a row no other fault changed (a fault raises NoRowLeft before
+    writing), else into a new copy (in a new directory from `root`); a CASCADING one alone."""
+    copies: list[tuple[list[str], Path, Rows]] = []
+    for name in names:
+        shared = [] if name in CASCADING else [c for c in copies if c[0][0] not in CASCADING]
+        for members, data, rows in shared:
+            try:
+                plant(data, name, rows)
+            except NoRowLeft:
+                continue
+            members.append(name)
+            break
+        else:
+            data, rows = company_copy(root()), Rows()
+            plant(data, name, rows)
+            copies.append(([name], data, rows))
+    return copies
+
+
+@pytest.fixture(scope="module")
+def absorbed(published: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Refresh]:
+    """Each absorbed fault's refresh: one per copy of faults planted together."""
+    by_name = {}
+    for members, data, rows in plant_together(ABSORBED, lambda: tmp_path_factory.mktemp("fuzz")):
+        by_name |= dict.fromkeys(members, refresh(published, data, rows, LIFT))
+    return by_name
+
+
+def assert_absorbed(done: Refresh) -> None:
+    """Exit 0, no trace, every row read accepted or rejected, no planted personal data."""
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
     assert "Traceback" not in output and 'File "' not in output, output[-3000:]
-    if expected != 0:
-        assert sha256(warehouse) == before
-        # The message follows the build's progress lines, if the build started.
-        lines = [line for line in result.stderr.splitlines() if not line.startswith("dbt build: ")]
-        assert lines[0].startswith("icp refresh: ") and "left as it was" in result.stderr
-        return
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with duckdb.connect(str(done.warehouse), read_only=True) as conn:
         audit = conn.execute(
             "select source_table, rows_read, rows_accepted, rows_rejected from marts.fct_load_audit"
         ).fetchall()
     assert len(audit) == 11
     for table, read, accepted, rejected in audit:
         assert read == accepted + rejected, table
-        assert read == len(read_rows(data / f"{table}.csv")), table
-    assert marts_text(warehouse) == []
+        assert read == len(read_rows(done.data / f"{table}.csv")), table
+    assert marts_text(done.warehouse) == []
+
+
+def rejected_reasons(done: Refresh) -> dict[tuple[str, int], str]:
+    """(table, row number) -> reason code of every rejected row of the refresh."""
+    rows = query(
+        done.warehouse, "select source_table, row_number, reason_code from marts.rejected_rows"
+    )
+    return {(table, row): code for table, row, code in rows}
+
+
+@pytest.mark.parametrize("name", ABSORBED)
+def test_absorbed_fault(name: str, absorbed: dict[str, Refresh]) -> None:
+    done = absorbed[name]
+    assert_absorbed(done)
+    rejected = rejected_reasons(done)
+    touched = sorted(done.rows.touched[name])
+    assert {rejected.get(row) for row in touched} - {None} <= {REASONS[name]}, touched
+    if REASONS[name] is not None:
+        assert any(rejected.get(row) == REASONS[name] for row in touched), (touched, rejected)
+
+
+def test_only_planted_rows_are_rejected(absorbed: dict[str, Refresh]) -> None:
+    """The clean company has no rejected row: in a copy of faults planted together every rejected
+    row is a planted fault's, so they did not reject each other's rows (nor hide each other)."""
+    for done in {id(done): done for done in absorbed.values()}.values():
+        if len(done.rows.touched) > 1:
+            planted = set().union(*done.rows.touched.values())
+            assert set(rejected_reasons(done)) <= planted, sorted(done.rows.touched)
+
+
+@pytest.mark.parametrize("name", ALONE)
+def test_fuzz(name: str, published: Path, tmp_path: Path) -> None:
+    _, options, expected = MUTATIONS[name]
+    data, rows = company_copy(tmp_path), Rows()
+    plant(data, name, rows)
+    done = refresh(published, data, rows, options)
+    if expected == 0:
+        assert_absorbed(done)
+        return
+    output = done.stdout + done.stderr
+    assert done.returncode == expected, output[-3000:]
+    assert "Traceback" not in output and 'File "' not in output, output[-3000:]
+    assert sha256(done.warehouse) == done.before
+    # The message follows the build's progress lines, if the build started.
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("dbt build: ")]
+    assert lines[0].startswith("icp refresh: ") and "left as it was" in done.stderr

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.progress import progress_line, style_for
-from tests.helpers import AS_OF, COMPANY, icp
 
 LINE = re.compile(r"dbt build: (\d+)/(\d+) nodes done, \d+\.\d s")
 
@@ -28,10 +28,12 @@ def test_progress_style_follows_the_terminal_and_verbose() -> None:
     assert style_for(verbose=True, terminal=True) == "none"
 
 
-def test_refresh_off_a_terminal_prints_plain_progress_lines(tmp_path: Path) -> None:
-    warehouse = tmp_path / "icp.duckdb"
-    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_refresh_off_a_terminal_prints_plain_progress_lines(
+    published_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """The session's `icp refresh` of the company (conftest) ran with stderr captured, not a
+    terminal."""
+    warehouse, result = published_run
     lines = result.stderr.splitlines()
     assert lines and all(LINE.fullmatch(line) for line in lines), result.stderr
     counts = [tuple(map(int, LINE.fullmatch(line).groups())) for line in lines]

@@ -21,16 +21,18 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
-from orchestration import manifest
+from orchestration import manifest, refresh
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import register_all, sql_string
-from tests.connector_fixture import write_hubspot, write_salesforce_stripe
-from tests.helpers import AS_OF, COMPANY, awkward_copy, materialize_refresh
+from orchestration.refresh import run_refresh
+from tests.helpers import AS_OF, COMPANY, HUBSPOT_VARS, awkward_copy
 
 pytestmark = pytest.mark.spark
 
@@ -41,8 +43,6 @@ if shutil.which("java") is None:
 from orchestration import cli  # noqa: E402 - after the skips: imports pyspark lazily anyway
 from orchestration.engines import spark  # noqa: E402
 
-# The connector fixture's hand-computed expectations are as of this date (tests/test_connectors.py).
-CONNECTOR_AS_OF = "2024-06-30"
 # The published tables of schema marts (the interface), as the manifest declares them.
 MARTS = tuple(
     relation.split(".")[1]
@@ -51,14 +51,38 @@ MARTS = tuple(
 )
 
 
+@dataclass(frozen=True)
+class SparkBuild:
+    """The fixture company's Spark warehouse and the Dagster run that built it."""
+
+    warehouse: Path
+    run: dg.ExecuteInProcessResult
+
+
 @pytest.fixture(scope="session")
-def spark_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The fixture company built on Spark: one Spark session for the whole test session."""
+def spark_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkBuild]:
+    """The fixture company built on Spark once, by `icp refresh --target spark` in this process,
+    as a user runs it; the refresh job's result it got is kept for the tests of the Dagster side.
+    One Spark session (this process's, started by the tests that query Spark) for the session."""
     warehouse = tmp_path_factory.mktemp("spark") / "warehouse"
     paths = ["--data-dir", str(COMPANY), "--warehouse", str(warehouse)]
-    assert cli.main(["refresh", "--target", "spark", *paths, "--as-of", AS_OF]) == 0
-    yield warehouse
+    runs: list[dg.ExecuteInProcessResult] = []
+
+    def recorded(*args: object, **kwargs: object) -> dg.ExecuteInProcessResult:
+        runs.append(run_refresh(*args, **kwargs))
+        return runs[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(refresh, "run_refresh", recorded)
+        assert cli.main(["refresh", "--target", "spark", *paths, "--as-of", AS_OF]) == 0
+    [run] = runs
+    yield SparkBuild(warehouse, run)
     spark.stop_session()
+
+
+@pytest.fixture(scope="session")
+def spark_warehouse(spark_build: SparkBuild) -> Path:
+    return spark_build.warehouse
 
 
 def mart_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
@@ -107,12 +131,12 @@ def test_mart_matches_duckdb(table: str, spark_warehouse: Path, company_warehous
     assert mart_differences(company_warehouse, spark_warehouse, table) == []
 
 
-# The connector fixture companies (tests/connector_fixture.py) and their `--var`s: Salesforce +
-# Stripe folders, and HubSpot alone, whose revenue is its won deals (billing = crm; one deal of
-# five has no company, more than a real refresh tolerates before publishing).
+# The connector fixture companies (conftest; tests/connector_fixture.py): Salesforce + Stripe
+# folders, and HubSpot alone, whose revenue is its won deals (billing = crm): their input and
+# DuckDB build fixtures, and the `--var`s of the DuckDB build.
 CONNECTOR_COMPANIES = {
-    "salesforce_stripe": (write_salesforce_stripe, {}),
-    "hubspot_crm": (write_hubspot, {"max_rejected_share_error": 1.0}),
+    "salesforce_stripe": ("connector_data", "connector_warehouse", {}),
+    "hubspot_crm": ("hubspot_data", "hubspot_warehouse", HUBSPOT_VARS),
 }
 
 
@@ -120,14 +144,13 @@ CONNECTOR_COMPANIES = {
 def connector_builds(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, Path]:
-    """One connector company built on DuckDB (the published file) and on Spark (the warehouse
-    directory), the Spark build by the CLI as a user runs it."""
-    write, dbt_vars = CONNECTOR_COMPANIES[request.param]
-    root = tmp_path_factory.mktemp(request.param)
-    data = write(root / "data")
-    duck_file, warehouse = root / "icp.duckdb", root / "warehouse"
-    assert materialize_refresh(data, duck_file, as_of=CONNECTOR_AS_OF, dbt_vars=dbt_vars).success
-    paths = ["--data-dir", str(data), "--warehouse", str(warehouse), "--as-of", CONNECTOR_AS_OF]
+    """One connector company built on DuckDB (the session's published file, which
+    tests/test_connectors.py checks by hand) and on Spark (the warehouse directory), the Spark
+    build by the CLI as a user runs it."""
+    data_fixture, duck_fixture, dbt_vars = CONNECTOR_COMPANIES[request.param]
+    data, duck_file = request.getfixturevalue(data_fixture), request.getfixturevalue(duck_fixture)
+    warehouse = tmp_path_factory.mktemp(request.param) / "warehouse"
+    paths = ["--data-dir", str(data), "--warehouse", str(warehouse), "--as-of", AS_OF]
     given = [item for name, value in dbt_vars.items() for item in ("--var", f"{name}={value}")]
     assert cli.main(["refresh", "--target", "spark", *paths, *given]) == 0
     return duck_file, warehouse
@@ -373,11 +396,11 @@ def test_raw_tables_match_duckdb(spark_warehouse: Path, tmp_path: Path) -> None:
             assert spark_rows == duck_rows, table.name
 
 
-def test_dagster_refresh_on_the_spark_target(spark_warehouse: Path, tmp_path: Path) -> None:
-    """The spark target: the same Dagster job lands the raw files, builds on Spark, reads its
-    metadata and runs the drift checks from the Parquet tables, and gives the CLI's marts."""
-    warehouse = tmp_path / "dagster-spark"
-    result = materialize_refresh(COMPANY, warehouse, as_of=AS_OF, dbt_target="spark")
+def test_dagster_refresh_on_the_spark_target(spark_build: SparkBuild) -> None:
+    """The spark target: the Dagster job `icp refresh` ran landed the raw files, built on Spark,
+    read its metadata and ran the drift checks from the Parquet tables (its marts are those
+    test_mart_matches_duckdb compares)."""
+    result = spark_build.run
     assert result.success
     by_key = {
         event.asset_key.to_user_string(): event.event_specific_data.materialization.metadata
@@ -388,12 +411,3 @@ def test_dagster_refresh_on_the_spark_target(spark_warehouse: Path, tmp_path: Pa
     assert by_key["raw/billing_invoices"]["dagster/row_count"].value > 0
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert evaluations["drift_psi_distributions"].metadata["status"].value == "insufficient_data"
-    with duckdb.connect() as conn:
-        for table in MARTS:
-            built = spark.parquet_scan(warehouse / "marts" / table)
-            reference = spark.parquet_scan(spark_warehouse / "marts" / table)
-            difference = conn.execute(
-                f"select count(*) from ((from {built} except all from {reference}) "
-                f"union all (from {reference} except all from {built}))"
-            ).fetchall()
-            assert difference == [(0,)], table
