@@ -17,9 +17,34 @@
    real invoice, spend or revenue is a quadrillion, and products with a rate must fit 38 digits. #}
 {% macro money_bound() -%}1000000000000000{%- endmacro %}
 
-{# An amount times its USD rate, in money_type (rounded half away from zero on both engines). #}
+{# An amount (in decimal_type) times its USD rate, in money_type (rounded half away from zero on
+   both engines). #}
 {% macro to_usd(amount, rate) -%}
+    {{ return(adapter.dispatch('to_usd', 'icp')(amount, rate)) }}
+{%- endmacro %}
+
+{% macro spark__to_usd(amount, rate) -%}
     cast(cast({{ amount }} as {{ icp.money_type() }}) * cast({{ rate }} as {{ icp.decimal_type() }}) as {{ icp.money_type() }})
+{%- endmacro %}
+
+{#- The same value, faster on DuckDB: its 38-digit decimals are 128-bit integers, and a cast to a
+    smaller scale or a product of two divides one bit by bit (7.1M invoices: 6 s for the cast, 12 s
+    with the product). An amount below 1e8 is rounded to money_type as an 18-digit decimal (64-bit)
+    instead, and a rate of exactly 1 (USD) needs no product; the result is identical. -#}
+{% macro default__to_usd(amount, rate) -%}
+    {%- set money = icp.duckdb_to_money_type(amount) -%}
+    case
+        when cast({{ rate }} as {{ icp.decimal_type() }}) = 1 then {{ money }}
+        else cast({{ money }} * cast({{ rate }} as {{ icp.decimal_type() }}) as {{ icp.money_type() }})
+    end
+{%- endmacro %}
+
+{% macro duckdb_to_money_type(amount) -%}
+    case
+        when abs({{ amount }}) < 100000000
+            then cast(cast(cast({{ amount }} as decimal(18, 10)) as decimal(18, 6)) as {{ icp.money_type() }})
+        else cast({{ amount }} as {{ icp.money_type() }})
+    end
 {%- endmacro %}
 
 {# A USD amount rounded to the cent, as every mart shows money. #}
