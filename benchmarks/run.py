@@ -22,7 +22,7 @@ nodes of the largest size, and writes everything to <work dir>/results.json. The
 recorded beside every timing: other processes may share the machine.
 
     .venv/bin/python benchmarks/run.py [--sizes 100000,1000000] [--quick]
-        [--project DIR] [--work-dir DIR] [--memory-limit 4GB]
+        [--project DIR] [--work-dir DIR] [--memory-limit SIZE]
 
 `--project` benchmarks another checkout (a scratch copy with a proposed fix) with this venv.
 """
@@ -33,6 +33,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,7 +49,17 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_PROJECT = HERE.parent
 DEFAULT_SIZES = (100_000, 1_000_000)
 QUICK_SIZES = (10_000,)
-DEFAULT_MEMORY_LIMIT = "4GB"
+
+
+def profile_memory_limit(project: Path) -> str:
+    """DuckDB's memory_limit a refresh gets by default: the fallback of ICP_DUCKDB_MEMORY_LIMIT in
+    the project's dbt profile (its one place), so the benchmark measures what users run."""
+    profile = (project / "dbt_project" / "profiles.yml").read_text()
+    [limit] = re.findall(r"env_var\('ICP_DUCKDB_MEMORY_LIMIT', '([^']+)'\)", profile)
+    return limit
+
+
+DEFAULT_MEMORY_LIMIT = profile_memory_limit(DEFAULT_PROJECT)
 # 10M invoices: 1M accounts (about 334k customers) at 30 invoices per customer.
 SPILL_RUN = {"accounts": 1_000_000, "invoices_per_customer": 30}
 CONNECTOR_ACCOUNTS = 100_000
