@@ -104,14 +104,7 @@ def register_raw_views(conn: duckdb.DuckDBPyConnection, project: Path, data_dir:
     conn.execute(f"create schema if not exists {raw_files.RAW_SCHEMA}")
     for table in raw_files.contract_from_manifest(manifest):
         path, fmt = raw_files.find_file(data_dir, table)
-        if fmt == "csv":
-            header = raw_files.csv_header(path)
-            scan, row_number = raw_files.csv_scan(path, header), "row_number() over ()"
-        else:
-            scan, header = raw_files.parquet_scan(conn, path)
-            row_number = "file_row_number + 1"
-        mapping = raw_files.column_mapping(table, path, header)
-        conn.execute(raw_files.view_sql(table, scan, mapping, row_number))
+        raw_files.register_view(conn, table, path, fmt)
 
 
 def sql_literal(value: object) -> str:

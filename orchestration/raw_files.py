@@ -228,11 +228,10 @@ def view_sql(table: RawTable, scan: str, mapping: dict[str, str], row_number: st
     )
 
 
-def register(conn: duckdb.DuckDBPyConnection, table: RawTable, data_dir: Path) -> RawFile:
-    """Check one table's file and register its view; raise RawInputError naming the problem."""
-    path, fmt = find_file(data_dir, table)
+def register_view(conn: duckdb.DuckDBPyConnection, table: RawTable, path: Path, fmt: str) -> None:
+    """The file as the view raw.<table>: every contract column as text, `_row_number` in file
+    order (the plain SQL benchmark reads its input through this too)."""
     if fmt == "csv":
-        check_utf8(path)
         header = csv_header(path)
         scan, row_number = csv_scan(path, header), "row_number() over ()"
     else:
@@ -240,6 +239,14 @@ def register(conn: duckdb.DuckDBPyConnection, table: RawTable, data_dir: Path) -
         row_number = "file_row_number + 1"
     mapping = column_mapping(table, path, header)
     conn.execute(view_sql(table, scan, mapping, row_number))
+
+
+def register(conn: duckdb.DuckDBPyConnection, table: RawTable, data_dir: Path) -> RawFile:
+    """Check one table's file and register its view; raise RawInputError naming the problem."""
+    path, fmt = find_file(data_dir, table)
+    if fmt == "csv":
+        check_utf8(path)
+    register_view(conn, table, path, fmt)
     rows = count_rows(conn, table, path, fmt)
     stat = path.stat()
     return RawFile(table.name, path, fmt, stat.st_size, stat.st_mtime, rows)
