@@ -384,8 +384,6 @@ def targets(results: dict[str, object], memory_limit: str) -> list[str]:
             f"{allowed:.1f} s (ratio {wall / plain:.1f}x; CPU {million.pipeline['cpu_s']:.1f} s vs "
             f"{million.plain_sql['cpu_s']:.1f} s) -> {verdict(wall <= allowed)}"
         )
-        covered = plain_build.Coverage(million.checks).summary()
-        lines.append(f"    the plain build covers: {covered}")
         rss = million.pipeline["peak_rss_mb"]
         lines.append(f"  1M peak RSS < 4 GB: {rss:,.0f} MB -> {verdict(rss < 4096)}")
     if million and hundred_k:
