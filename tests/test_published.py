@@ -187,6 +187,31 @@ def test_published_file_holds_the_documented_interface_as_tables(
     assert views == []  # no view over an input file or a build path
 
 
+def test_published_marts_carry_their_documentation(company_warehouse: Path) -> None:
+    """BI tools show a mart's description and its columns' from the published file's comments
+    (docs/bi.md): dbt persists them on the marts and publishing copies them."""
+    expected = {
+        (node["name"], column): text
+        for node in manifest.mart_models()
+        for column, text in [("", node["description"])]
+        + [(name, spec["description"]) for name, spec in node["columns"].items()]
+        if text
+    }
+    tables = query(
+        company_warehouse,
+        "select table_name, '', comment from duckdb_tables() "
+        "where schema_name = 'marts' and comment <> ''",
+    )
+    columns = query(
+        company_warehouse,
+        "select table_name, column_name, comment from duckdb_columns() "
+        "where schema_name = 'marts' and comment <> ''",
+    )
+    found = {(table, column): text for table, column, text in tables + columns}
+    assert len(expected) > 100
+    assert found == expected
+
+
 def test_build_directory_is_private(company_warehouse: Path) -> None:
     """The build file keeps every layer (personal data included): owner-only."""
     building = DuckDBWarehouse(company_warehouse)
