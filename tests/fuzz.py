@@ -1,13 +1,14 @@
-"""A seeded fuzz run of `icp refresh` over the small company: row-level and file-level damage and
-hostile values. For each: the exit code the README promises, no stack trace, the published
-warehouse byte-identical after a failure, rows read = accepted + rejected after a success, and no
-planted personal data in any mart.
+"""The seeded fuzz run of `icp refresh` over the small company (tests/test_fuzz_absorbed.py and
+tests/test_fuzz_stops.py): row-level and file-level damage and hostile values. For each: the exit
+code the README promises, no stack trace, the published warehouse byte-identical after a failure,
+rows read = accepted + rejected after a success, and no planted personal data in any mart.
 
 The row-level faults a refresh absorbs (exit 0 with the rejected-share limit lifted) are planted
 together, each in rows no other fault of its build touches, in as few refreshes as the company's
 rows allow; each fault is still checked on its own: the rows it planted are quarantined with its
 reason, or accepted. A fault that stops the refresh (exit 1 or 2) gets a refresh of its own: the
-first one stops the run, so planted together they would hide each other.
+first one stops the run, so planted together they would hide each other. Two test files, so
+pytest-xdist can give the two kinds of refresh to different workers.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.helpers import AS_OF, COMPANY, icp, query, sha256
 
@@ -351,15 +351,6 @@ def plant_together(
     return copies
 
 
-@pytest.fixture(scope="module")
-def absorbed(published: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Refresh]:
-    """Each absorbed fault's refresh: one per copy of faults planted together."""
-    by_name = {}
-    for members, data, rows in plant_together(ABSORBED, lambda: tmp_path_factory.mktemp("fuzz")):
-        by_name |= dict.fromkeys(members, refresh(published, data, rows, LIFT))
-    return by_name
-
-
 def assert_absorbed(done: Refresh) -> None:
     """Exit 0, no trace, every row read accepted or rejected, no planted personal data."""
     output = done.stdout + done.stderr
@@ -382,41 +373,3 @@ def rejected_reasons(done: Refresh) -> dict[tuple[str, int], str]:
         done.warehouse, "select source_table, row_number, reason_code from marts.rejected_rows"
     )
     return {(table, row): code for table, row, code in rows}
-
-
-@pytest.mark.parametrize("name", ABSORBED)
-def test_absorbed_fault(name: str, absorbed: dict[str, Refresh]) -> None:
-    done = absorbed[name]
-    assert_absorbed(done)
-    rejected = rejected_reasons(done)
-    touched = sorted(done.rows.touched[name])
-    assert {rejected.get(row) for row in touched} - {None} <= {REASONS[name]}, touched
-    if REASONS[name] is not None:
-        assert any(rejected.get(row) == REASONS[name] for row in touched), (touched, rejected)
-
-
-def test_only_planted_rows_are_rejected(absorbed: dict[str, Refresh]) -> None:
-    """The clean company has no rejected row: in a copy of faults planted together every rejected
-    row is a planted fault's, so they did not reject each other's rows (nor hide each other)."""
-    for done in {id(done): done for done in absorbed.values()}.values():
-        if len(done.rows.touched) > 1:
-            planted = set().union(*done.rows.touched.values())
-            assert set(rejected_reasons(done)) <= planted, sorted(done.rows.touched)
-
-
-@pytest.mark.parametrize("name", ALONE)
-def test_fuzz(name: str, published: Path, tmp_path: Path) -> None:
-    _, options, expected = MUTATIONS[name]
-    data, rows = company_copy(tmp_path), Rows()
-    plant(data, name, rows)
-    done = refresh(published, data, rows, options)
-    if expected == 0:
-        assert_absorbed(done)
-        return
-    output = done.stdout + done.stderr
-    assert done.returncode == expected, output[-3000:]
-    assert "Traceback" not in output and 'File "' not in output, output[-3000:]
-    assert sha256(done.warehouse) == done.before
-    # The message follows the build's progress lines, if the build started.
-    lines = [line for line in done.stderr.splitlines() if not line.startswith("dbt build: ")]
-    assert lines[0].startswith("icp refresh: ") and "left as it was" in done.stderr
