@@ -51,6 +51,26 @@ MARTS = tuple(
 )
 
 
+# The JVM options of every Spark session these tests start (the landing's, dbt's, this process's),
+# through the profile's ICP_SPARK_JAVA_OPTIONS unless it is set already (set it empty for the
+# profile's defaults). The builds here are small and short: C2's compiler threads spend more CPU
+# than its faster code saves, so C1 alone (with the code cache C2 would have: the default for C1
+# alone is 48 MB, which Spark's generated code fills) and the serial collector halve a build's
+# wall and CPU time on two cores (docs/performance.md, "Test suite").
+SMALL_BUILD_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC"
+
+
+@pytest.fixture(scope="session")
+def small_build_jvm() -> Iterator[None]:
+    """ICP_SPARK_JAVA_OPTIONS for the session's Spark builds and sessions."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(
+            "ICP_SPARK_JAVA_OPTIONS",
+            os.environ.get("ICP_SPARK_JAVA_OPTIONS", SMALL_BUILD_JAVA_OPTIONS),
+        )
+        yield
+
+
 @dataclass(frozen=True)
 class SparkBuild:
     """The fixture company's Spark warehouse and the Dagster run that built it."""
@@ -60,7 +80,9 @@ class SparkBuild:
 
 
 @pytest.fixture(scope="session")
-def spark_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkBuild]:
+def spark_build(
+    tmp_path_factory: pytest.TempPathFactory, small_build_jvm: None
+) -> Iterator[SparkBuild]:
     """The fixture company built on Spark once, by `icp refresh --target spark` in this process,
     as a user runs it; the refresh job's result it got is kept for the tests of the Dagster side.
     One Spark session (this process's, started by the tests that query Spark) for the session."""
@@ -142,7 +164,7 @@ CONNECTOR_COMPANIES = {
 
 @pytest.fixture(scope="session", params=sorted(CONNECTOR_COMPANIES))
 def connector_builds(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, small_build_jvm: None
 ) -> tuple[Path, Path]:
     """One connector company built on DuckDB (the session's published file, which
     tests/test_connectors.py checks by hand) and on Spark (the warehouse directory), the Spark

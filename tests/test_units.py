@@ -181,8 +181,16 @@ def test_each_engine_builds_where_its_profile_is_told(tmp_path: Path) -> None:
 
 
 def test_spark_profile_follows_the_warehouse_and_the_environment(tmp_path: Path) -> None:
-    settings = profile_settings(tmp_path, {"ICP_SPARK_SHUFFLE_PARTITIONS": "7"})
+    environ = {"ICP_SPARK_SHUFFLE_PARTITIONS": "7", "ICP_SPARK_JAVA_OPTIONS": "-XX:+UseSerialGC"}
+    settings = profile_settings(tmp_path, environ)
     assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/.icp-build/spark-warehouse"
+    assert settings["spark.driver.extraJavaOptions"].split() == [
+        "-XX:+UseSerialGC",
+        f"-Dderby.system.home={tmp_path}/.icp-build",
+    ]
+    assert profile_settings(tmp_path, {})["spark.driver.extraJavaOptions"].split() == [
+        f"-Dderby.system.home={tmp_path}/.icp-build"
+    ]
     assert (
         f"databaseName={tmp_path}/.icp-build/metastore_db;"
         in (settings["spark.hadoop.javax.jdo.option.ConnectionURL"])
