@@ -73,11 +73,10 @@ unit: install
 check: lint-python
 	$(MAKE) --no-print-directory -j 2 -Otarget lint-sql unit
 
-# The integration layer on TEST_WORKERS pytest-xdist workers. A worker keeps well under a core
-# busy on average (it waits on dbt's subprocess, Spark's JVM, the browser), so three fill a 2-core
-# machine where two left a third of it idle. `--dist loadfile` keeps each file on one worker, so a
+# The integration layer on TEST_WORKERS pytest-xdist workers: a refresh keeps about one core busy,
+# so two workers fill a 2-core machine. `--dist loadfile` keeps each file on one worker, so a
 # module's shared build is made once; a session build (conftest) at most once per worker.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 2
 test: check $(SPARK_EXTRA) $(JAVA) $(CHROMIUM)
 	$(BIN)/dagster definitions validate -w workspace.yaml
 	$(BIN)/pytest -q -m "not unit" -n $(TEST_WORKERS) --dist loadfile --durations=10
