@@ -26,21 +26,7 @@
 {% macro mask_personal(expr) -%}
     {%- set emails_masked = 'case when ' ~ dbt.position("'@'", '(' ~ expr ~ ')') ~ ' > 0 then '
         ~ icp.regex_replace(expr, icp.email_pattern(), '***@\\1') ~ ' else ' ~ expr ~ ' end' -%}
-    {%- set masked = icp.regex_replace(emails_masked, icp.phone_pattern(), '<phone>') -%}
-    {{ adapter.dispatch('skip_phone_mask', 'icp')(expr, emails_masked, masked) }}
-{%- endmacro %}
-
-{% macro spark__skip_phone_mask(expr, emails_masked, masked) -%}
-    {{ masked }}
-{%- endmacro %}
-
-{#- DuckDB: the phone regex only on text of 10 bytes or more. Every phone pattern matches at least
-    10 ASCII characters, none of them `*` or `@`, so a shorter value holds none, also after its
-    emails are masked (the mask's `***@` splits a match, the rest is the value's own text). Most
-    values it ran on were currency and country codes: 0.51 -> 0.04 CPU s for the 7.1M invoice
-    currencies at 1M accounts (docs/performance.md). -#}
-{% macro default__skip_phone_mask(expr, emails_masked, masked) -%}
-    case when strlen({{ expr }}) < {{ icp.phone_min_length() }} then {{ emails_masked }} else {{ masked }} end
+    {{ icp.regex_replace(emails_masked, icp.phone_pattern(), '<phone>') }}
 {%- endmacro %}
 
 {% macro pseudonym(expr) -%}
