@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.helpers import AS_OF, COMPANY, icp, query, sha256
+from tests.helpers import AS_OF, COMPANY, csv_to_parquet, icp, published_values, query, sha256
 
 SEED = 14
 EMAIL, PHONE, NAME = "fuzz.probe@example.org", "+44 20 7946 0958", "Fuzzy Personname"
@@ -151,26 +151,15 @@ def directory(data: Path, planter: Planter) -> None:
     (data / "sales_costs.csv").mkdir()
 
 
-def as_parquet(data: Path, table: str) -> Path:
-    source, target = data / f"{table}.csv", data / f"{table}.parquet"
-    with duckdb.connect() as conn:
-        conn.execute(
-            f"copy (select * from read_csv('{source}', all_varchar = true)) "
-            f"to '{target}' (format parquet, compression uncompressed)"
-        )
-    source.unlink()
-    return target
-
-
 def corrupt_page(data: Path, planter: Planter) -> None:
-    path = as_parquet(data, "billing_invoices")
+    path = csv_to_parquet(data, "billing_invoices", "uncompressed")
     content = path.read_bytes()
     at = content.index(b"paid")
     path.write_bytes(content[:at] + b"\xff\xfe\xfd\xfc" + content[at + 4 :])
 
 
 def truncated_parquet(data: Path, planter: Planter) -> None:
-    path = as_parquet(data, "billing_subscriptions")
+    path = csv_to_parquet(data, "billing_subscriptions", "uncompressed")
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
@@ -238,23 +227,12 @@ MUTATIONS: dict[str, tuple[Mutation, tuple[str, ...], int]] = {
 
 
 def marts_text(warehouse: Path) -> list[tuple[str, str, str]]:
-    """Every planted needle found in a text column of a mart, as (table, column, value)."""
-    found = []
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        columns = conn.execute(
-            "select table_name, column_name from information_schema.columns "
-            "where table_schema = 'marts' and data_type = 'VARCHAR'"
-        ).fetchall()
-        for table, column in columns:
-            for needle in NEEDLES:
-                found += [
-                    (table, column, value)
-                    for (value,) in conn.execute(
-                        f'select "{column}" from marts.{table} where lower("{column}") like ?',
-                        [f"%{needle}%"],
-                    ).fetchall()
-                ]
-    return found
+    """Every planted needle found in a value of a mart, as (table, column, value)."""
+    return [
+        (table, column, value)
+        for table, column, value in published_values(warehouse)
+        if table.startswith("marts.") and any(needle in value.lower() for needle in NEEDLES)
+    ]
 
 
 # The faults planted together: row-level, absorbed by a refresh with the limit lifted.

@@ -18,7 +18,7 @@ import duckdb
 from orchestration import manifest
 from orchestration.config import Settings
 from orchestration.engines.duckdb import DuckDBWarehouse
-from orchestration.raw_files import sql_string
+from orchestration.raw_files import sql_identifier, sql_string
 from orchestration.refresh import run_refresh
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -93,14 +93,21 @@ def awkward_copy(tmp_path: Path) -> Path:
     (data / "crm_accounts.csv").write_bytes(("\ufeff" + "\r\n".join(accounts) + "\r\n").encode())
     opportunities = data / "crm_opportunities.csv"
     opportunities.write_text(opportunities.read_text().splitlines()[0] + "\n")
-    source, target = data / "billing_invoices.csv", data / "billing_invoices.parquet"
+    csv_to_parquet(data, "billing_invoices")
+    return data
+
+
+def csv_to_parquet(data: Path, table: str, compression: str = "snappy") -> Path:
+    """Replace `<table>.csv` in `data` by the same rows, as text, in `<table>.parquet`
+    (uncompressed when a test corrupts the file's bytes: the values are then in plain sight)."""
+    source, target = data / f"{table}.csv", data / f"{table}.parquet"
     with duckdb.connect() as conn:
         conn.execute(
             f"copy (select * from read_csv({sql_string(str(source))}, all_varchar = true)) "
-            f"to {sql_string(str(target))} (format parquet)"
+            f"to {sql_string(str(target))} (format parquet, compression {compression})"
         )
     source.unlink()
-    return data
+    return target
 
 
 def write_table(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -270,3 +277,22 @@ def assert_stops_with(published: Path, tmp_path: Path, data: Path, *needles: str
     # One message, not a trace nor DuckDB's option dump.
     assert "Traceback" not in result.stderr and "Possible fixes" not in result.stderr
     assert len(message) <= 4, result.stderr
+
+
+def published_values(warehouse: Path) -> list[tuple[str, str, str]]:
+    """(table, column, value as text) for every distinct non-null value of every column of every
+    table in the file."""
+    found = []
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        columns = conn.execute(
+            "select schema_name, table_name, column_name from duckdb_columns() "
+            "where not internal order by all"
+        ).fetchall()
+        for schema, table, column in columns:
+            relation = f"{sql_identifier(schema)}.{sql_identifier(table)}"
+            name = sql_identifier(column)
+            values = conn.execute(
+                f"select distinct cast({name} as varchar) from {relation} where {name} is not null"
+            ).fetchall()
+            found += [(f"{schema}.{table}", column, value) for (value,) in values]
+    return found

@@ -16,14 +16,12 @@ import shutil
 import stat
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration import manifest
 from orchestration.engines.duckdb import DuckDBWarehouse
 from orchestration.project import DEFAULT_DATA_DIR, PROJECT_ROOT
-from orchestration.raw_files import sql_identifier
-from tests.helpers import AS_OF, COMPANY, materialize_refresh, query
+from tests.helpers import AS_OF, COMPANY, materialize_refresh, published_values, query
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # An international phone number as CRMs store them: +country, then digit groups.
@@ -37,25 +35,6 @@ PEOPLE = [
     ("Philippa", "Oyelaran", "+44 20 7946 0321"),
     ("Ingeborg", "Vanterpool", "+49 30 901820"),
 ]
-
-
-def published_values(warehouse: Path) -> list[tuple[str, str, str]]:
-    """(table, column, value as text) for every distinct non-null value of every column of every
-    table in the file."""
-    found = []
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        columns = conn.execute(
-            "select schema_name, table_name, column_name from duckdb_columns() "
-            "where not internal order by all"
-        ).fetchall()
-        for schema, table, column in columns:
-            relation = f"{sql_identifier(schema)}.{sql_identifier(table)}"
-            name = sql_identifier(column)
-            values = conn.execute(
-                f"select distinct cast({name} as varchar) from {relation} where {name} is not null"
-            ).fetchall()
-            found += [(f"{schema}.{table}", column, value) for (value,) in values]
-    return found
 
 
 def personal_hits(
