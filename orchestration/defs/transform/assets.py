@@ -7,6 +7,7 @@ import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration.config import parse_as_of, project_vars
+from orchestration.connectors import BILLING_SYSTEMS, CRM_SYSTEMS
 from orchestration.defs.resources import ProgressResource, WarehouseResource
 from orchestration.defs.transform.metadata import with_warehouse_metadata
 from orchestration.defs.translator import IcpTranslator
@@ -29,12 +30,12 @@ DBT_STEP = "icp_models"
 # data, so they run in `make test` (tests/test_dbt_unit_tests.py), not in every refresh. The data
 # tests (the quarantine limits, conservation, contracts) stay in the refresh.
 REFRESH_EXCLUDES = ["--exclude-resource-type", "unit_test"]
-# The folder of models/connectors/ each system's models are in (billing = crm: the won deals).
+# The folder of models/connectors/ each system's models are in: the system's name, except the
+# billing read from the CRM (--billing crm: the won deals); contract files have no models there.
 CONNECTOR_FOLDERS = {
-    "salesforce": "salesforce",
-    "hubspot": "hubspot",
-    "stripe": "stripe",
-    "crm": "won_deals",
+    system: "won_deals" if system == "crm" else system
+    for system in (*CRM_SYSTEMS, *BILLING_SYSTEMS)
+    if system != "files"
 }
 
 
