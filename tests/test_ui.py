@@ -343,6 +343,21 @@ def chromium_command(binary: Path, profile: Path, *mode: str, budget_ms: int = 3
     ]
 
 
+def render(chromium: Path, url: str, shot: Path, profile: Path, budget_ms: int = 30000) -> str:
+    """A 1600x1000 screenshot of `url` saved at `shot`, and the page's DOM once laid out: one
+    Chromium run takes both, after the same virtual time."""
+    result = run_group(
+        chromium_command(
+            chromium, profile, f"--screenshot={shot}", "--dump-dom", url, budget_ms=budget_ms
+        ),
+        timeout=CHROMIUM_TIMEOUT,
+    )
+    assert result.returncode == 0 and shot.is_file(), result.stderr.decode(errors="replace")
+    dom = result.stdout.decode(errors="replace")
+    assert dom, result.stderr.decode(errors="replace")[-2000:]
+    return dom
+
+
 def png_pixels(data: bytes) -> np.ndarray:
     """The RGB pixels of an 8-bit, non-interlaced RGB(A) PNG (what Chromium writes)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG file"
@@ -441,20 +456,8 @@ def test_lineage_page_renders(
     shot = tmp_path / "lineage.png"
 
     started = time.monotonic()
-    result = run_group(
-        chromium_command(chromium, tmp_path / "profile-shot", f"--screenshot={shot}", url),
-        timeout=CHROMIUM_TIMEOUT,
-    )
-    assert result.returncode == 0 and shot.is_file(), result.stderr.decode(errors="replace")
-    shot_seconds = time.monotonic() - started
-    started = time.monotonic()
-    result = run_group(
-        chromium_command(chromium, tmp_path / "profile-dom", "--dump-dom", url),
-        timeout=CHROMIUM_TIMEOUT,
-    )
-    dom = result.stdout.decode(errors="replace")
-    assert result.returncode == 0 and dom, result.stderr.decode(errors="replace")[-2000:]
-    dom_seconds = time.monotonic() - started
+    dom = render(chromium, url, shot, tmp_path / "profile")
+    render_seconds = time.monotonic() - started
 
     try:
         check_lineage(dom, shot, groups)
@@ -467,8 +470,8 @@ def test_lineage_page_renders(
     shutil.copy(shot, SCREENSHOT)
     report(
         request,
-        f"\n[ui] lineage page: screenshot {shot_seconds:.1f} s, DOM {dom_seconds:.1f} s, "
-        f"checks {time.monotonic() - started - dom_seconds:.1f} s; saved {SCREENSHOT}",
+        f"\n[ui] lineage page: screenshot and DOM {render_seconds:.1f} s, checks "
+        f"{time.monotonic() - started - render_seconds:.1f} s; saved {SCREENSHOT}",
     )
 
 
@@ -570,21 +573,6 @@ def readme_lineage_link() -> str:
     return found.group(1)
 
 
-def screenshot(chromium: Path, url: str, shot: Path, profile: Path) -> str:
-    """A 1600x1000 screenshot of `url` and its DOM's visible text (a page of a hundred assets
-    takes a while to lay out: 90 s of virtual time)."""
-    result = run_group(
-        chromium_command(chromium, profile / "shot", f"--screenshot={shot}", url, budget_ms=90000),
-        timeout=CHROMIUM_TIMEOUT,
-    )
-    assert result.returncode == 0 and shot.is_file(), result.stderr.decode(errors="replace")
-    result = run_group(
-        chromium_command(chromium, profile / "dom", "--dump-dom", url, budget_ms=90000),
-        timeout=CHROMIUM_TIMEOUT,
-    )
-    return visible_text(result.stdout.decode(errors="replace"))
-
-
 def test_screenshots_of_the_expanded_lineage_and_dim_accounts(
     request: pytest.FixtureRequest,
     webserver: Webserver,
@@ -594,11 +582,14 @@ def test_screenshots_of_the_expanded_lineage_and_dim_accounts(
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     lineage = ARTIFACTS / "lineage-expanded.png"
-    text = screenshot(chromium, webserver.url + readme_lineage_link(), lineage, tmp_path / "l")
+    # A page of a hundred assets takes a while to lay out: 90 s of virtual time.
+    url = webserver.url + readme_lineage_link()
+    text = visible_text(render(chromium, url, lineage, tmp_path / "l", budget_ms=90000))
     assert "Global asset lineage" in text and "dim_accounts" in text, text[:2000]
     assert not ERROR_TEXT.findall(text), text[:2000]
     page = ARTIFACTS / "dim_accounts.png"
-    text = screenshot(chromium, webserver.url + "/assets/marts/dim_accounts", page, tmp_path / "a")
+    url = webserver.url + "/assets/marts/dim_accounts"
+    text = visible_text(render(chromium, url, page, tmp_path / "a", budget_ms=90000))
     assert "dim_accounts" in text and "Latest materialization" in text, text[:2000]
     for shot in (lineage, page):
         pixels = png_pixels(shot.read_bytes())
