@@ -9,6 +9,7 @@ Dagster's and dbt's own output is only shown with `icp refresh --verbose`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -24,10 +25,12 @@ from orchestration.raw_files import RawTable
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 # Errors a person causes with the input or the options: exit 2, the message is already theirs.
-BAD_INPUT_ERRORS = ("RawInputError", "SettingsError")
+BAD_INPUT_ERRORS = ("RawInputError", "SettingsError", "WarehouseNameError")
 REJECTED_LIMIT_TEST = "rejected_share_error"
 ACCEPTED_DROP_TEST = "accepted_rows_drop_error"
 SAMPLE_ROWS = 3
+# dbt's error-level events that are a Python stack trace, not a message (shown with --verbose).
+DBT_TRACE_EVENTS = ("MainStackTrace",)
 
 
 @dataclass(frozen=True)
@@ -107,13 +110,45 @@ def failed_nodes(run_results: Mapping) -> list[dict]:
     return [node for node in run_results["results"] if node["status"] in ("fail", "error")]
 
 
+def json_events(lines: list[str]) -> Iterator[dict]:
+    """The events of dbt's JSON log lines (a line of another format is skipped)."""
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            yield json.loads(line)
+
+
+def last_invocation(log: Path) -> tuple[str | None, list[str]]:
+    """The id of dbt's last invocation in its JSON log (dbt.log, which dbt appends to) and the
+    error messages it logged, each on one line, stack traces left out; (None, []) without a
+    JSON log."""
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    last = next(json_events(lines[::-1]), None)
+    if last is None:
+        return None, []
+    invocation = last["info"]["invocation_id"]
+    errors = [
+        first_line(event["info"]["msg"].removeprefix("Encountered an error:"))
+        for event in json_events([line for line in lines if '"level": "error"' in line])
+        if event["info"]["invocation_id"] == invocation
+        and event["info"]["name"] not in DBT_TRACE_EVENTS
+    ]
+    return invocation, errors
+
+
 def explain_dbt(place: BuildPlace) -> str:
-    """The dbt build failed: name the blocking check or model, with what to do."""
+    """The dbt build failed: name the blocking check or model, with what to do; when no node
+    failed (dbt stopped before or between them), dbt's own error. `run_results.json` is only read
+    when the last invocation wrote it: one that stops early leaves the previous run's."""
+    invocation, errors = last_invocation(place.dbt_target_dir / "dbt.log")
     results_path = place.dbt_target_dir / "run_results.json"
-    if not results_path.exists():
-        return "dbt could not start; run again with --verbose to see why"
-    failed = failed_nodes(json.loads(results_path.read_text()))
+    results = json.loads(results_path.read_text()) if results_path.exists() else None
+    if results is not None and invocation not in (None, results["metadata"]["invocation_id"]):
+        results = None
+    failed = failed_nodes(results) if results is not None else []
     names = [node["unique_id"].split(".")[2] for node in failed]
+    if not failed:
+        reason = errors[-1] if errors else "it logged no error (run again with --verbose)"
+        return f"dbt stopped: {reason}\nthe full dbt log: {place.dbt_target_dir / 'dbt.log'}"
     parts = []
     if REJECTED_LIMIT_TEST in names:
         parts.append(rejected_limit_message(place, over_rejected_limit(place)))

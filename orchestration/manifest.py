@@ -75,6 +75,13 @@ def incremental_relations() -> list[str]:
     )
 
 
+def schemas() -> set[str]:
+    """Every schema a build writes or reads: the models', seeds', tests' and the sources'."""
+    manifest = load()
+    nodes = (*manifest["nodes"].values(), *manifest["sources"].values())
+    return {node["schema"] for node in nodes}
+
+
 @cache
 def relations_by_unique_id() -> dict[str, str]:
     """`schema.table` of every dbt model and seed."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -53,9 +54,16 @@ def materialize_refresh(
     return run_refresh(values, as_of, dbt_vars)
 
 
-def icp(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """The installed `icp` command, as scripts and schedulers run it."""
-    return subprocess.run([str(ICP), *map(str, args)], capture_output=True, text=True, timeout=600)
+def icp(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed `icp` command, as scripts and schedulers run it (`env` over this
+    process's environment)."""
+    return subprocess.run(
+        [str(ICP), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def sha256(path: Path) -> str:

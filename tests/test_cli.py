@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,7 @@ from tests.helpers import (
     icp,
     marts_contents,
     query,
+    sha256,
 )
 
 
@@ -61,6 +63,39 @@ def test_unknown_engine_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--target" in result.stderr and "postgres" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize("name", ["main", "Marts", "raw"])
+def test_a_warehouse_named_like_a_schema_is_refused(name: str, tmp_path: Path) -> None:
+    """DuckDB names a file's catalog after it: `marts.duckdb` would make `marts.dim_accounts`
+    ambiguous, and DuckDB opens `main.duckdb` as catalog `main_db`."""
+    warehouse = tmp_path / f"{name}.duckdb"
+    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
+    assert result.returncode == 2, result.stderr
+    [message, published] = [line for line in result.stderr.splitlines() if line]
+    assert f"the warehouse file {warehouse} cannot be used" in message
+    assert f"choose another name, e.g. {tmp_path / 'icp.duckdb'}" in message
+    assert published == f"nothing was published ({warehouse} does not exist yet)"
+    assert not warehouse.exists()
+
+
+def test_dbt_stopping_before_any_node_says_why(published: Path, tmp_path: Path) -> None:
+    """dbt fails at its connection (a memory limit DuckDB cannot read): no node ran, so the
+    message is dbt's own error, not the previous run's results, and not a stack trace."""
+    warehouse = tmp_path / "icp.duckdb"
+    shutil.copy(published, warehouse)
+    before = sha256(warehouse)
+    result = icp(
+        "refresh",
+        *("--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF),
+        env={"ICP_DUCKDB_MEMORY_LIMIT": "lots"},
+    )
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "nodes done" not in line]
+    assert lines[0].startswith("icp refresh: dbt stopped: Parser Error: Memory must have a"), lines
+    assert "Traceback" not in result.stderr
+    assert lines[-1] == f"the published warehouse {warehouse} was left as it was"
+    assert sha256(warehouse) == before
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,9 @@ from orchestration.defs.transform.assets import (
     unused_connectors,
 )
 from orchestration.engines import engine_for
-from orchestration.engines.duckdb import DuckDBWarehouse
+from orchestration.engines.duckdb import DuckDBWarehouse, unusable_name
 from orchestration.engines.spark import SparkWarehouse, profile_settings
+from orchestration.failures import BuildPlace, explain_dbt
 from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
 from orchestration.refresh import run_config
 from orchestration.reporting import Table
@@ -197,6 +198,47 @@ def test_spark_profile_follows_the_warehouse_and_the_environment(tmp_path: Path)
     )
     assert settings["spark.sql.shuffle.partitions"] == "7"
     assert settings["spark.master"] == "local[*]"
+
+
+def test_duckdb_warehouse_names_that_would_clash_with_the_build() -> None:
+    schemas = {"raw", "marts", "staging"}
+    assert unusable_name(Path("lake/icp.duckdb"), schemas) is None
+    assert unusable_name(Path("warehouse.db"), schemas) is None
+    assert "keeps the catalog name 'main'" in unusable_name(Path("Main.duckdb"), schemas)
+    assert "keeps the catalog name 'temp'" in unusable_name(Path("temp.db"), schemas)
+    assert "name of a schema" in unusable_name(Path("MARTS.duckdb"), schemas)
+    assert "attaches a warehouse file" in unusable_name(Path("icp_published.duckdb"), schemas)
+
+
+def dbt_event(invocation: str, name: str, level: str, msg: str) -> str:
+    info = {"invocation_id": invocation, "name": name, "level": level, "msg": msg}
+    return json.dumps({"data": {}, "info": info})
+
+
+def test_a_dbt_error_outside_the_nodes_is_named_not_the_previous_results(tmp_path: Path) -> None:
+    """dbt stopped before any node (its connection failed): run_results.json is the previous
+    run's, with a failed test, and must not be reported; the stack trace is left out."""
+    place = BuildPlace(DuckDBWarehouse(tmp_path / "icp.duckdb"), 0.1, 0.5, {})
+    target = place.dbt_target_dir
+    target.mkdir(parents=True)
+    failed_test = {"unique_id": "test.icp.not_null_x.1", "status": "fail", "message": "Got 1"}
+    previous = {"metadata": {"invocation_id": "run-1"}, "results": [failed_test]}
+    (target / "run_results.json").write_text(json.dumps(previous))
+    log = [
+        dbt_event("run-1", "LogTestResult", "error", "1 of 1 FAIL 1 not_null_x"),
+        dbt_event("run-2", "MainEncounteredError", "error", "Encountered an error:\nBinder Error"),
+        dbt_event("run-2", "MainStackTrace", "error", "Traceback (most recent call last): ..."),
+        "a line of another format",
+        dbt_event("run-2", "CommandCompleted", "debug", "Command `dbt build` failed"),
+    ]
+    (target / "dbt.log").write_text("\n".join(log) + "\n")
+    assert explain_dbt(place).splitlines() == [
+        "dbt stopped: Binder Error",
+        f"the full dbt log: {target / 'dbt.log'}",
+    ]
+    previous["metadata"]["invocation_id"] = "run-2"
+    (target / "run_results.json").write_text(json.dumps(previous))
+    assert explain_dbt(place).splitlines()[0] == "dbt test not_null_x failed: Got 1"
 
 
 # -- the sensor's cursor -------------------------------------------------------------------------

@@ -43,6 +43,10 @@ def make_private(directory: Path) -> None:
             path.chmod(PRIVATE_FILE_MODE)
 
 
+class WarehouseNameError(ValueError):
+    """The warehouse's path cannot hold a build on this engine: the person's option to change."""
+
+
 class WarehouseBusy(RuntimeError):
     """Another refresh holds the warehouse lock for longer than we were willing to wait."""
 

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import manifest
 from orchestration.connectors import ConnectorLanding, register_connectors
-from orchestration.engines.base import WORKING_DIR_NAME, make_private
+from orchestration.engines.base import WORKING_DIR_NAME, WarehouseNameError, make_private
 from orchestration.limits import carry_published_counts
 from orchestration.raw_files import RawFile, RawTable, register_all, sql_identifier, sql_string
 
@@ -36,6 +37,23 @@ STORAGE_COMPATIBILITY_VERSION = "v1.1.0"
 PUBLISHED = "icp_published"
 # The build file's name while the next published file is written from it.
 BUILT = "icp_built"
+# Catalog names DuckDB keeps for itself: it opens main.duckdb as catalog main_db, where dbt, which
+# names the catalog after the file, still writes to main.
+RESERVED_CATALOGS = ("main", "system", "temp")
+
+
+def unusable_name(path: Path, schemas: set[str]) -> str | None:
+    """Why a DuckDB file at `path` cannot hold the build, or None. DuckDB names a file's catalog
+    after the file, and dbt qualifies every relation with it: a catalog named like one of the
+    build's schemas makes `marts.dim_accounts` ambiguous (catalog or schema?)."""
+    name = path.stem.lower()
+    if name in RESERVED_CATALOGS:
+        return f"DuckDB keeps the catalog name {name!r} for itself"
+    if name in {schema.lower() for schema in schemas}:
+        return f"{name!r} is also the name of a schema the build writes or reads"
+    if name in (PUBLISHED, BUILT):
+        return f"{name!r} is the name the refresh attaches a warehouse file under"
+    return None
 
 
 @dataclass(frozen=True)
@@ -88,6 +106,13 @@ class DuckDBWarehouse:
         Copying the whole published file instead made each build rewrite every table inside a
         file of the old tables' freed blocks: at a million accounts it swung between 1.1 and
         2.1 GB from one refresh to the next."""
+        reason = unusable_name(self.path, manifest.schemas())
+        if reason is not None:
+            raise WarehouseNameError(
+                f"the warehouse file {self.path} cannot be used: DuckDB names a file's catalog "
+                f"after the file, and {reason}; choose another name, e.g. "
+                f"{self.path.with_name('icp.duckdb')}"
+            )
         self.working_dir.mkdir(parents=True, exist_ok=True)
         stale_files = (
             self.working_path,
