@@ -145,10 +145,10 @@ def explain_dbt(place: BuildPlace) -> str:
     if results is not None and invocation not in (None, results["metadata"]["invocation_id"]):
         results = None
     failed = failed_nodes(results) if results is not None else []
-    names = [node["unique_id"].split(".")[2] for node in failed]
     if not failed:
         reason = errors[-1] if errors else "it logged no error (run again with --verbose)"
         return f"dbt stopped: {reason}\nthe full dbt log: {place.dbt_target_dir / 'dbt.log'}"
+    names = [node["unique_id"].split(".")[2] for node in failed]
     parts = []
     if REJECTED_LIMIT_TEST in names:
         parts.append(rejected_limit_message(place, over_rejected_limit(place)))
