@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.connectors import ConnectorTable, connector_tables_from_manifest
-from orchestration.project import dbt_project
+from orchestration.project import MANIFEST_PATH
 from orchestration.raw_files import RawTable, contract_from_manifest
 
 
 @cache
 def load(path: Path | None = None) -> dict[str, Any]:
     """The manifest at `path` (default: the prepared one); callers must not modify it."""
-    return json.loads((path or dbt_project.manifest_path).read_text())
+    return json.loads((path or MANIFEST_PATH).read_text())
 
 
 def models(path: Path | None = None) -> list[dict[str, Any]]:

@@ -1,16 +1,17 @@
-"""Where things are: the project, its dbt project, and the dbt project handle Dagster uses."""
+"""Where things are: the project, its dbt project and the manifest `make install` prepares.
+
+Paths only (no dagster-dbt), so the commands that only read a warehouse or write files do not
+import Dagster; the dbt project handle Dagster uses is in defs/transform/project.py.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_dbt import DbtProject
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "icp.duckdb"
-
-# The manifest is prepared with the duckdb target; its nodes are the same on every target, and
-# the dbt resource runs with the one ICP_DBT_TARGET names.
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target="duckdb")
+# dbt's target-path (relative to the dbt project), where `make install` runs `dbt parse`.
+DBT_TARGET_PATH = Path("target")
+MANIFEST_PATH = DBT_PROJECT_DIR / DBT_TARGET_PATH / "manifest.json"

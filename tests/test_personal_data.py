@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from orchestration.manifest import contract as contract_tables
-from orchestration.project import dbt_project
+from orchestration.project import MANIFEST_PATH
 from tests.helpers import AS_OF, COMPANY, materialize_refresh, query
 
 EMAIL = "leak.probe@example.org"
@@ -26,7 +26,7 @@ NEEDLES = ["leak.probe", "2345 6789", "555-0137", "leakname"]
 def text_columns() -> dict[str, list[str]]:
     """Raw table -> its text columns, from the contract (the dbt sources; connector tables are
     not contract files)."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = json.loads(MANIFEST_PATH.read_text())
     contract = {table.name for table in contract_tables()}
     return {
         node["identifier"]: [

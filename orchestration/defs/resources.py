@@ -15,10 +15,10 @@ from pydantic import PrivateAttr
 
 from orchestration.config import Settings
 from orchestration.connectors import SourceChoice, choose
+from orchestration.defs.transform.project import dbt_project
 from orchestration.engines import engine_for
 from orchestration.engines.base import Engine, WarehouseLock
 from orchestration.progress import Tracker, tracker
-from orchestration.project import dbt_project
 
 
 class IcpDbtCliResource(DbtCliResource):

@@ -10,9 +10,9 @@ from orchestration.config import parse_as_of, project_vars
 from orchestration.connectors import BILLING_SYSTEMS, CRM_SYSTEMS
 from orchestration.defs.resources import ProgressResource, WarehouseResource
 from orchestration.defs.transform.metadata import with_warehouse_metadata
+from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.translator import IcpTranslator
 from orchestration.progress import Tracker
-from orchestration.project import dbt_project
 
 
 class RefreshConfig(dg.Config):
