@@ -26,11 +26,12 @@ from orchestration.defs.transform.assets import (
     refresh_config_of,
     unused_connectors,
 )
+from orchestration.defs.transform.project import dbt_project
 from orchestration.engines import engine_for
 from orchestration.engines.duckdb import DuckDBWarehouse, unusable_name
 from orchestration.engines.spark import SparkWarehouse, profile_settings
 from orchestration.failures import BuildPlace, explain_dbt
-from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
+from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE, MANIFEST_PATH
 from orchestration.refresh import run_config
 from orchestration.reporting import Table
 
@@ -198,6 +199,10 @@ def test_spark_profile_follows_the_warehouse_and_the_environment(tmp_path: Path)
     )
     assert settings["spark.sql.shuffle.partitions"] == "7"
     assert settings["spark.master"] == "local[*]"
+
+
+def test_the_manifest_the_modules_read_is_the_one_dagster_dbt_loads() -> None:
+    assert dbt_project.manifest_path == MANIFEST_PATH
 
 
 def test_duckdb_warehouse_names_that_would_clash_with_the_build() -> None:
