@@ -80,7 +80,8 @@ def test_a_warehouse_named_like_a_schema_is_refused(tmp_path: Path) -> None:
 
 def test_dbt_stopping_before_any_node_says_why(published: Path, tmp_path: Path) -> None:
     """dbt fails at its connection (a memory limit DuckDB cannot read): no node ran, so the
-    message is dbt's own error, not the previous run's results, and not a stack trace."""
+    message is dbt's own error, without its stack trace (a previous run's run_results.json left
+    in the target folder: tests/test_units.py)."""
     warehouse = tmp_path / "icp.duckdb"
     shutil.copy(published, warehouse)
     before = sha256(warehouse)
