@@ -78,7 +78,6 @@ check: lint-python
 # module's shared build is made once; a session build (conftest) at most once per worker.
 TEST_WORKERS ?= 2
 test: check $(SPARK_EXTRA) $(JAVA) $(CHROMIUM)
-	$(BIN)/dagster definitions validate -w workspace.yaml
 	$(BIN)/pytest -q -m "not unit" -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 # The UI and the runs it launches use the project's Dagster instance (telemetry off), the one
