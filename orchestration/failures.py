@@ -57,6 +57,10 @@ class BuildPlace:
     def dbt_target_dir(self) -> Path:
         return self.engine.dbt_target_dir
 
+    @property
+    def dbt_log(self) -> Path:
+        return self.dbt_target_dir / "dbt.log"
+
 
 def build_place(settings: Settings, dbt_vars: Mapping[str, float]) -> BuildPlace:
     """Where a refresh with these settings builds, and the limits it runs with."""
@@ -139,7 +143,7 @@ def explain_dbt(place: BuildPlace) -> str:
     """The dbt build failed: name the blocking check or model, with what to do; when no node
     failed (dbt stopped before or between them), dbt's own error. `run_results.json` is only read
     when the last invocation wrote it: one that stops early leaves the previous run's."""
-    invocation, errors = last_invocation(place.dbt_target_dir / "dbt.log")
+    invocation, errors = last_invocation(place.dbt_log)
     results_path = place.dbt_target_dir / "run_results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else None
     if results is not None and invocation not in (None, results["metadata"]["invocation_id"]):
@@ -147,7 +151,7 @@ def explain_dbt(place: BuildPlace) -> str:
     failed = failed_nodes(results) if results is not None else []
     if not failed:
         reason = errors[-1] if errors else "it logged no error (run again with --verbose)"
-        return f"dbt stopped: {reason}\nthe full dbt log: {place.dbt_target_dir / 'dbt.log'}"
+        return f"dbt stopped: {reason}\nthe full dbt log: {place.dbt_log}"
     names = [node["unique_id"].split(".")[2] for node in failed]
     parts = []
     if REJECTED_LIMIT_TEST in names:
@@ -159,9 +163,7 @@ def explain_dbt(place: BuildPlace) -> str:
             continue
         kind = node["unique_id"].split(".")[0]
         parts.append(f"dbt {kind} {name} failed: {first_line(node.get('message') or '')}")
-    parts.append(
-        f"the full dbt log: {place.dbt_target_dir / 'dbt.log'} (or run again with --verbose)"
-    )
+    parts.append(f"the full dbt log: {place.dbt_log} (or run again with --verbose)")
     return "\n".join(parts)
 
 
