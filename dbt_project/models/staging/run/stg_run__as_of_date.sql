@@ -9,6 +9,10 @@
     already read, and their cancellations are term ends to come, not events. -#}
 {%- set invoices_relation = icp.raw_relation('billing', 'invoices') -%}
 {%- set subscriptions_relation = icp.raw_relation('billing', 'subscriptions') -%}
+{#- Named whether or not the as-of date is given, so the model's lineage (what dbt parses) does
+    not depend on the run's as_of_date var (defs/transform/in_process.py). -#}
+{%- set opportunities_relation = icp.raw_relation('crm', 'opportunities') -%}
+{%- set spend_relation = icp.raw_relation('spend', 'marketing_spend') -%}
 {%- set billing_events = icp.billing_system() != 'crm' -%}
 
 {%- if as_of_var is not none %}
@@ -62,7 +66,7 @@ opportunity_closes as (
         max({{ icp.parse_timestamp(
             icp.clean_text('closed_at'), icp.date_format('crm_opportunities')
         ) }}) as event_at
-    from {{ icp.raw_relation('crm', 'opportunities') }}
+    from {{ opportunities_relation }}
 
 ),
 
@@ -72,7 +76,7 @@ spend as (
         max({{ icp.parse_timestamp(
             icp.clean_text('spend_date'), icp.date_format('marketing_spend')
         ) }}) as event_at
-    from {{ icp.raw_relation('spend', 'marketing_spend') }}
+    from {{ spend_relation }}
 
 ),
 
