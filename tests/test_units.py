@@ -5,6 +5,7 @@ module is the fast layer `make check` runs."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,11 @@ from orchestration.defs.transform.assets import (
     dbt_build_args,
     refresh_config_of,
     unused_connectors,
+)
+from orchestration.defs.transform.in_process import (
+    project_changed_since,
+    run_vars_of,
+    shipped_manifest,
 )
 from orchestration.defs.transform.project import dbt_project
 from orchestration.engines import engine_for
@@ -357,3 +363,35 @@ def test_a_runs_refresh_config_is_read_back_from_its_run_config() -> None:
     assert config.as_of_date == "2024-06-30"
     assert config.dbt_vars == {"icp_revisit_min_auc": 0.7}
     assert refresh_config_of({}).dbt_vars == {}
+
+
+def test_a_project_file_newer_than_the_parse_means_the_project_changed(tmp_path: Path) -> None:
+    project = tmp_path / "dbt_project"
+    (project / "models" / "staging").mkdir(parents=True)
+    (project / "target").mkdir()
+    model = project / "models" / "staging" / "stg_a.sql"
+    model.write_text("select 1")
+    parsed = project / "target" / "partial_parse.msgpack"
+    parsed.write_bytes(b"")
+    for path in (model, model.parent, model.parent.parent):
+        os.utime(path, (1_000, 1_000))
+    os.utime(parsed, (2_000, 2_000))
+    assert not project_changed_since(parsed, project)
+    (project / "target" / "run_results.json").write_text("{}")  # dbt's output: not the project
+    assert not project_changed_since(parsed, project)
+    os.utime(model, (3_000, 3_000))
+    assert project_changed_since(parsed, project)
+    model.unlink()  # a deleted model: its folder is newer
+    os.utime(model.parent.parent, (1_000, 1_000))
+    assert project_changed_since(parsed, project)
+
+
+def test_the_shipped_manifest_serves_only_a_build_it_was_parsed_for() -> None:
+    catalog = DuckDBWarehouse(DEFAULT_WAREHOUSE).dbt_catalog
+    manifest = shipped_manifest(catalog, {"as_of_date": "2024-06-30"}, {})
+    assert manifest is not None and manifest.flat_graph
+    # DuckDB names the catalog after the build file: another name qualifies every node otherwise.
+    assert shipped_manifest("acme", {}, {}) is None
+    assert shipped_manifest(catalog, {"crm": "salesforce"}, {}) is None
+    assert run_vars_of(["build", "--vars", '{"crm": "hubspot"}']) == {"crm": "hubspot"}
+    assert run_vars_of(["build"]) == {}

@@ -90,6 +90,13 @@ class Engine(Protocol):
         """The vars dbt's profile reads to build this warehouse (profiles.yml)."""
         ...
 
+    @property
+    def dbt_catalog(self) -> str | None:
+        """The catalog dbt qualifies the build's relations with when dbt can run in the
+        refresh's own process (defs/transform/in_process.py); None when it needs a process of
+        its own."""
+        ...
+
     def read_built(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         """The tables dbt built, read-only, once dbt has finished."""
         ...

@@ -157,6 +157,11 @@ class DuckDBWarehouse:
         """dbt's profile builds into the working file."""
         return {"icp_duckdb_path": str(self.working_path)}
 
+    @property
+    def dbt_catalog(self) -> str:
+        """DuckDB names a file's catalog after the file."""
+        return self.working_path.stem
+
     @contextmanager
     def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The working file, read-only, once dbt has finished with it."""

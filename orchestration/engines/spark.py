@@ -440,6 +440,13 @@ class SparkWarehouse:
     def dbt_vars(self) -> dict[str, str]:
         return {WAREHOUSE_VAR: str(self.path)}
 
+    @property
+    def dbt_catalog(self) -> None:
+        """dbt runs in its own process: a Spark session's static settings (the warehouse
+        directory, the metastore) are fixed when its JVM starts, and another refresh in this
+        process may build another warehouse."""
+        return None
+
     @contextmanager
     def read_built(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """DuckDB views `<schema>.<table>` over every Parquet table Spark wrote."""

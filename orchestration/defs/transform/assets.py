@@ -1,6 +1,7 @@
 """The dbt models, seeds and tests, built into the working warehouse in one `dbt build`."""
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 
 import dagster as dg
@@ -9,6 +10,7 @@ from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 from orchestration.config import parse_as_of, project_vars
 from orchestration.connectors import BILLING_SYSTEMS, CRM_SYSTEMS
 from orchestration.defs.resources import ProgressResource, WarehouseResource
+from orchestration.defs.transform.in_process import InProcessInvocation, dbt_in_process
 from orchestration.defs.transform.metadata import with_warehouse_metadata
 from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.translator import IcpTranslator
@@ -107,7 +109,7 @@ NODE_DONE_EVENTS = frozenset(
 )
 
 
-def with_progress(invocation: DbtCliInvocation, tracker: Tracker) -> Iterator:
+def with_progress(invocation: DbtCliInvocation | InProcessInvocation, tracker: Tracker) -> Iterator:
     """The Dagster events of a dbt invocation (what `invocation.stream()` yields), counting its
     finished nodes from dbt's structured events for the progress the CLI shows."""
     done: set[str] = set()
@@ -145,9 +147,16 @@ def icp_models(
     config: RefreshConfig,
 ) -> Iterator:
     engine = warehouse.engine
-    invocation = dbt.cli(
-        dbt_build_args(config, engine.dbt_vars(), warehouse.source_choice().dbt_vars()),
-        context=context,
-        target_path=engine.dbt_target_dir,
-    )
+    args = dbt_build_args(config, engine.dbt_vars(), warehouse.source_choice().dbt_vars())
+    if engine.dbt_catalog is None:
+        invocation = dbt.cli(args, context=context, target_path=engine.dbt_target_dir)
+    else:
+        invocation = dbt_in_process(
+            args,
+            context=context,
+            target=dbt.target or dbt_project.target,
+            target_path=engine.dbt_target_dir,
+            catalog=engine.dbt_catalog,
+            environ=os.environ,
+        )
     yield from with_warehouse_metadata(with_progress(invocation, progress.tracker()), engine)

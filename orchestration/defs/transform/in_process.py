@@ -1,0 +1,198 @@
+"""`dbt build` in the refresh's own process, through dbt's Python API (`dbtRunner`).
+
+dagster-dbt runs dbt as a subprocess: a second Python that imports dbt (1.5 s), loads the project
+(1.25 s warm; a full parse, 5 s, in every new warehouse, since dbt hashes the build file's path
+into its parse state), writes every event to its stdout as JSON for Dagster to parse back, and
+tears its interpreter down at the end (0.6-0.9 s). Here dagster-dbt has imported most of dbt, and
+the manifest `make install` parsed is loaded instead of parsed (0.2-0.4 s), when it is still the
+project's (`shipped_manifest`); otherwise dbt parses as usual.
+
+The events are dagster-dbt's own (`DbtCoreCliEventMessage`, built from the same dictionaries its
+JSON lines hold), and the selection of a subset run is dagster-dbt's, so the Dagster events and
+checks are those of `DbtCliResource.cli`.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtProject
+from dagster_dbt.asset_utils import (
+    extract_runtime_selection_from_args,
+    get_updated_cli_invocation_params_for_context,
+)
+from dagster_dbt.core.dbt_cli_event import DbtCliEventMessage, DbtCoreCliEventMessage
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+from orchestration.project import DBT_PROJECT_DIR, DBT_TARGET_PATH
+
+# What dbt writes at install time (`dbt parse`) and reads back to parse partially: the manifest.
+SHIPPED_PARSE = DBT_PROJECT_DIR / DBT_TARGET_PATH / "partial_parse.msgpack"
+# The project's folders dbt does not parse: its outputs and installed packages.
+NOT_PARSED = frozenset({DBT_TARGET_PATH.name, "logs", "dbt_packages"})
+# The vars dbt reads while parsing: the CRM and billing systems decide the connector models'
+# lineage, `icp check`'s input_check a test's severity. A run that sets one parses; every other var
+# is read only when a node compiles (tests/test_dbt_parse.py parses with all of them changed).
+PARSED_VARS = frozenset({"crm", "billing", "input_check"})
+# dbt's debug-level events are for its log file; Dagster reads the others, as from dbt's stdout.
+STREAMED_LEVELS = frozenset({"info", "warn", "error"})
+_DONE = object()
+
+
+def project_changed_since(parsed: Path, project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    """Whether a file dbt parses changed after `parsed` was written: `make install` parses again
+    when one does, but a person editing a model and running `icp refresh` has not. Folders count
+    too: deleting or renaming a model leaves its folder newer."""
+    written = parsed.stat().st_mtime
+    for entry in project_dir.iterdir():
+        if entry.name in NOT_PARSED or entry.name.startswith("."):
+            continue
+        files = entry.rglob("*") if entry.is_dir() else (entry,)
+        if any(path.stat().st_mtime > written for path in files):
+            return True
+    return False
+
+
+def shipped_manifest(
+    catalog: str,
+    run_vars: Mapping[str, object],
+    environ: Mapping[str, str],
+    parsed: Path = SHIPPED_PARSE,
+) -> Any | None:
+    """The manifest `make install` parsed (`parsed`), when a parse now would give the same one;
+    else None, and dbt parses. What a parse depends on here: the project's files, the catalog dbt
+    qualifies every relation with (DuckDB names it after the build file), the vars of
+    PARSED_VARS and the environment variables the project read while parsing."""
+    from dbt.contracts.graph.manifest import Manifest
+
+    if PARSED_VARS & run_vars.keys() or not parsed.exists() or project_changed_since(parsed):
+        return None
+    try:
+        manifest = Manifest.from_msgpack(parsed.read_bytes())
+    except Exception:  # written by another dbt version: dbt parses instead
+        return None
+    catalogs = {node.database for node in manifest.nodes.values()}
+    env_changed = any(environ.get(name) != value for name, value in manifest.env_vars.items())
+    if catalogs != {catalog} or env_changed:
+        return None
+    manifest.build_flat_graph()
+    return manifest
+
+
+def run_vars_of(args: Sequence[str]) -> dict[str, object]:
+    """The `--vars` of dbt arguments."""
+    return json.loads(args[args.index("--vars") + 1]) if "--vars" in args else {}
+
+
+@dataclass
+class InProcessInvocation:
+    """A dbt invocation running in a thread of this process, with the attributes of
+    dagster-dbt's `DbtCliInvocation` that turn its events into Dagster events."""
+
+    args: list[str]
+    manifest: Mapping[str, Any]
+    dagster_dbt_translator: DagsterDbtTranslator
+    target_path: Path
+    project: DbtProject | None
+    context: dg.AssetExecutionContext | None = field(default=None, repr=False)
+    _events: queue.SimpleQueue = field(default_factory=queue.SimpleQueue, repr=False)
+    _result: Any = None
+
+    def start(self, dbt_manifest: Any | None) -> InProcessInvocation:
+        threading.Thread(target=self._run, args=(dbt_manifest,), daemon=True).start()
+        return self
+
+    def _run(self, dbt_manifest: Any | None) -> None:
+        from dbt.cli.main import dbtRunner
+        from dbt_common.events.functions import msg_to_dict
+
+        def on_event(event) -> None:
+            if event.info.level in STREAMED_LEVELS:
+                self._events.put(msg_to_dict(event))
+
+        try:
+            self._result = dbtRunner(manifest=dbt_manifest, callbacks=[on_event]).invoke(self.args)
+        finally:
+            close_duckdb_file()
+            self._events.put(_DONE)
+
+    def stream_raw_events(self) -> Iterator[DbtCliEventMessage]:
+        """dbt's events as they happen; raises dagster-dbt's error when the build failed."""
+        errors = []
+        while (raw := self._events.get()) is not _DONE:
+            if raw["info"]["level"] == "error":
+                errors.append(raw["info"]["msg"])
+            yield DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+        if not self._result.success:
+            reason = self._result.exception or "\n".join(errors) or "a node failed"
+            log = self.target_path / "dbt.log"
+            raise DagsterDbtCliRuntimeError(
+                description=f"dbt {' '.join(self.args[:1])} failed: {reason}; dbt's log: {log}"
+            )
+
+
+def close_duckdb_file() -> None:
+    """dbt-duckdb keeps the database open in a class attribute until the process exits; close it
+    so the refresh can open the build file (DuckDB refuses a second, read-only handle)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+        DuckDBConnectionManager.close_all_connections()
+
+
+def dbt_in_process(
+    args: Sequence[str],
+    *,
+    context: dg.AssetExecutionContext,
+    target: str,
+    target_path: Path,
+    catalog: str,
+    environ: Mapping[str, str],
+) -> InProcessInvocation:
+    """Start `dbt <args>` for the assets `context` runs, as `DbtCliResource.cli` would."""
+    cleaned, selects, excludes = extract_runtime_selection_from_args(args)
+    params = get_updated_cli_invocation_params_for_context(
+        context=context,
+        manifest={},
+        dagster_dbt_translator=DagsterDbtTranslator(),
+        runtime_selects=selects,
+        runtime_excludes=excludes,
+    )
+    project_dir = Path(params.dbt_project.project_dir) if params.dbt_project else DBT_PROJECT_DIR
+    indirect = ["--indirect-selection", params.indirect_selection]
+    full_args = [
+        *cleaned,
+        *params.selection_args,
+        *(indirect if params.indirect_selection else []),
+        "--target",
+        target,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(target_path),
+        "--log-format-file",
+        "json",
+        "--no-send-anonymous-usage-stats",
+    ]
+    invocation = InProcessInvocation(
+        args=full_args,
+        manifest=params.manifest,
+        dagster_dbt_translator=params.dagster_dbt_translator,
+        target_path=target_path,
+        project=params.dbt_project,
+        context=context,
+    )
+    return invocation.start(shipped_manifest(catalog, run_vars_of(cleaned), environ))
