@@ -1,8 +1,9 @@
 """Materialization metadata a person reads: row counts for every model, headlines for the marts.
 
-dbt holds the working DuckDB file exclusively while it builds, so nothing can query it mid-run
-(dagster-dbt's `fetch_row_counts` would fail on the lock). The events of the build are therefore
-collected, and once dbt has exited each one is enriched from a read-only connection and passed on.
+dbt holds the working DuckDB file while it builds (in this process, through a connection of
+its own configuration), so nothing else can query it mid-run (dagster-dbt's `fetch_row_counts`
+would fail on it). The events of the build are therefore collected, and once dbt has closed the
+file each one is enriched from a read-only connection and passed on.
 """
 
 from __future__ import annotations
