@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from orchestration.defs.transform.assets import (
     unused_connectors,
 )
 from orchestration.defs.transform.in_process import (
+    SHIPPED_PARSE,
     project_changed_since,
     run_vars_of,
     shipped_manifest,
@@ -37,7 +39,7 @@ from orchestration.engines import engine_for
 from orchestration.engines.duckdb import DuckDBWarehouse, unusable_name
 from orchestration.engines.spark import SparkWarehouse, profile_settings
 from orchestration.failures import BuildPlace, explain_dbt
-from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE, MANIFEST_PATH
+from orchestration.project import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE, MANIFEST_PATH, PROJECT_ROOT
 from orchestration.refresh import run_config
 from orchestration.reporting import Table
 
@@ -209,6 +211,12 @@ def test_spark_profile_follows_the_warehouse_and_the_environment(tmp_path: Path)
 
 def test_the_manifest_the_modules_read_is_the_one_dagster_dbt_loads() -> None:
     assert dbt_project.manifest_path == MANIFEST_PATH
+
+
+def test_the_refresh_loads_the_parse_make_install_copies() -> None:
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    [copied] = re.findall(r"^SHIPPED_MANIFEST := (\S+)$", makefile, flags=re.MULTILINE)
+    assert PROJECT_ROOT / copied == SHIPPED_PARSE
 
 
 def test_duckdb_warehouse_names_that_would_clash_with_the_build() -> None:
@@ -395,3 +403,14 @@ def test_the_shipped_manifest_serves_only_a_build_it_was_parsed_for() -> None:
     assert shipped_manifest(catalog, {"crm": "salesforce"}, {}) is None
     assert run_vars_of(["build", "--vars", '{"crm": "hubspot"}']) == {"crm": "hubspot"}
     assert run_vars_of(["build"]) == {}
+
+
+def test_ctrl_c_outside_a_run_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli.COMMANDS, "report", interrupted)
+    assert cli.main(["report"]) == cli.EXIT_INTERRUPTED
+    assert capsys.readouterr().err == "icp report: interrupted\n"

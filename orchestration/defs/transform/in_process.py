@@ -14,6 +14,7 @@ checks are those of `DbtCliResource.cli`.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import queue
 import threading
@@ -33,8 +34,9 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.project import DBT_PROJECT_DIR, DBT_TARGET_PATH
 
-# What dbt writes at install time (`dbt parse`) and reads back to parse partially: the manifest.
-SHIPPED_PARSE = DBT_PROJECT_DIR / DBT_TARGET_PATH / "partial_parse.msgpack"
+# The manifest `make install` parsed (its `dbt parse`, no vars), copied beside dbt's own
+# partial-parse file, which any `dbt` run in the project rewrites with its own vars.
+SHIPPED_PARSE = DBT_PROJECT_DIR / DBT_TARGET_PATH / "icp_shipped_manifest.msgpack"
 # The project's folders dbt does not parse: its outputs and installed packages.
 NOT_PARSED = frozenset({DBT_TARGET_PATH.name, "logs", "dbt_packages"})
 # The vars dbt reads while parsing: the CRM and billing systems decide the connector models'
@@ -43,13 +45,19 @@ NOT_PARSED = frozenset({DBT_TARGET_PATH.name, "logs", "dbt_packages"})
 PARSED_VARS = frozenset({"crm", "billing", "input_check"})
 # dbt's debug-level events are for its log file; Dagster reads the others, as from dbt's stdout.
 STREAMED_LEVELS = frozenset({"info", "warn", "error"})
+# How long an interrupted refresh waits for dbt to stop its queries (dagster-dbt waits 25 s for
+# its dbt process).
+STOP_TIMEOUT_SECONDS = 30.0
+# dbt's flags, event manager and adapters are the process's: one invocation at a time.
+_ONE_AT_A_TIME = threading.Lock()
 _DONE = object()
 
 
 def project_changed_since(parsed: Path, project_dir: Path = DBT_PROJECT_DIR) -> bool:
     """Whether a file dbt parses changed after `parsed` was written: `make install` parses again
     when one does, but a person editing a model and running `icp refresh` has not. Folders count
-    too: deleting or renaming a model leaves its folder newer."""
+    too: deleting or renaming a model leaves its folder newer (the project folder itself does
+    not: dbt creates `logs/` in it)."""
     written = parsed.stat().st_mtime
     for entry in project_dir.iterdir():
         if entry.name in NOT_PARSED or entry.name.startswith("."):
@@ -67,20 +75,26 @@ def shipped_manifest(
     parsed: Path = SHIPPED_PARSE,
 ) -> Any | None:
     """The manifest `make install` parsed (`parsed`), when a parse now would give the same one;
-    else None, and dbt parses. What a parse depends on here: the project's files, the catalog dbt
-    qualifies every relation with (DuckDB names it after the build file), the vars of
-    PARSED_VARS and the environment variables the project read while parsing."""
+    else None, and dbt parses. What a parse depends on here: the project's files, dbt's version,
+    the catalog dbt qualifies every relation with (DuckDB names it after the build file), the
+    vars of PARSED_VARS and the environment variables the project read while parsing."""
+    from dbt.constants import DEFAULT_ENV_PLACEHOLDER
     from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumuro_decoder
+    from dbt.version import __version__ as dbt_version
 
     if PARSED_VARS & run_vars.keys() or not parsed.exists() or project_changed_since(parsed):
         return None
     try:
-        manifest = Manifest.from_msgpack(parsed.read_bytes())
-    except Exception:  # written by another dbt version: dbt parses instead
+        manifest = Manifest.from_msgpack(parsed.read_bytes(), decoder=extended_mashumuro_decoder)
+    except Exception:  # not a manifest this dbt can read: dbt parses instead
         return None
     catalogs = {node.database for node in manifest.nodes.values()}
-    env_changed = any(environ.get(name) != value for name, value in manifest.env_vars.items())
-    if catalogs != {catalog} or env_changed:
+    env_changed = any(
+        environ.get(name, DEFAULT_ENV_PLACEHOLDER) != value
+        for name, value in manifest.env_vars.items()
+    )
+    if manifest.metadata.dbt_version != dbt_version or catalogs != {catalog} or env_changed:
         return None
     manifest.build_flat_graph()
     return manifest
@@ -102,18 +116,31 @@ class InProcessInvocation:
     target_path: Path
     project: DbtProject | None
     context: dg.AssetExecutionContext | None = field(default=None, repr=False)
-    _events: queue.SimpleQueue = field(default_factory=queue.SimpleQueue, repr=False)
-    _result: Any = None
+    _events: queue.SimpleQueue = field(init=False, default_factory=queue.SimpleQueue, repr=False)
+    _thread: threading.Thread | None = field(init=False, default=None, repr=False)
+    _result: Any = field(init=False, default=None)
+    _crash: BaseException | None = field(init=False, default=None)
 
     def start(self, dbt_manifest: Any | None) -> InProcessInvocation:
-        threading.Thread(target=self._run, args=(dbt_manifest,), daemon=True).start()
+        self._thread = threading.Thread(target=self._run, args=(dbt_manifest,), daemon=True)
+        self._thread.start()
         return self
 
     def _run(self, dbt_manifest: Any | None) -> None:
+        try:
+            with _ONE_AT_A_TIME:
+                self._invoke(dbt_manifest)
+        except BaseException as crash:  # reaches the consumer: a thread's exception is lost
+            self._crash = crash
+        finally:
+            self._events.put(_DONE)
+
+    def _invoke(self, dbt_manifest: Any | None) -> None:
         from dbt.cli.main import dbtRunner
+        from dbt_common.events.base_types import EventMsg
         from dbt_common.events.functions import msg_to_dict
 
-        def on_event(event) -> None:
+        def on_event(event: EventMsg) -> None:
             if event.info.level in STREAMED_LEVELS:
                 self._events.put(msg_to_dict(event))
 
@@ -121,21 +148,40 @@ class InProcessInvocation:
             self._result = dbtRunner(manifest=dbt_manifest, callbacks=[on_event]).invoke(self.args)
         finally:
             close_duckdb_file()
-            self._events.put(_DONE)
 
     def stream_raw_events(self) -> Iterator[DbtCliEventMessage]:
-        """dbt's events as they happen; raises dagster-dbt's error when the build failed."""
-        errors = []
-        while (raw := self._events.get()) is not _DONE:
-            if raw["info"]["level"] == "error":
-                errors.append(raw["info"]["msg"])
-            yield DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+        """dbt's events as they happen; raises dagster-dbt's error when the build failed. If the
+        consumer stops early (an interrupt, an error downstream), dbt's queries are cancelled and
+        its thread awaited, so the warehouse lock is never released under a running build."""
+        errors: list[str] = []
+        try:
+            while (raw := self._events.get()) is not _DONE:
+                if raw["info"]["level"] == "error":
+                    errors.append(raw["info"]["msg"])
+                yield DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+        except BaseException:
+            self._stop()
+            raise
+        if self._crash is not None:
+            raise self._crash
         if not self._result.success:
             reason = self._result.exception or "\n".join(errors) or "a node failed"
-            log = self.target_path / "dbt.log"
             raise DagsterDbtCliRuntimeError(
-                description=f"dbt {' '.join(self.args[:1])} failed: {reason}; dbt's log: {log}"
+                description=f"dbt {self.args[0]} failed: {reason}; dbt's log: "
+                f"{self.target_path / 'dbt.log'}"
             )
+
+    def _stop(self) -> None:
+        """Stop dbt as Ctrl-C stops a dbt process: a KeyboardInterrupt in the thread that runs
+        it, which dbt handles by cancelling its queries and skipping the nodes left (it receives
+        it when it next wakes, at the latest when a running node ends)."""
+        thread = self._thread
+        if thread is None or thread.ident is None or not thread.is_alive():
+            return
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(thread.ident), ctypes.py_object(KeyboardInterrupt)
+        )
+        thread.join(STOP_TIMEOUT_SECONDS)
 
 
 def close_duckdb_file() -> None:
@@ -153,12 +199,14 @@ def dbt_in_process(
     args: Sequence[str],
     *,
     context: dg.AssetExecutionContext,
-    target: str,
+    target: str | None,
     target_path: Path,
     catalog: str,
     environ: Mapping[str, str],
 ) -> InProcessInvocation:
-    """Start `dbt <args>` for the assets `context` runs, as `DbtCliResource.cli` would."""
+    """Start `dbt <args>` for the assets `context` runs, as `DbtCliResource.cli` would: the
+    selection of a subset run and the project (a temporary copy for a large selection) are
+    dagster-dbt's."""
     cleaned, selects, excludes = extract_runtime_selection_from_args(args)
     params = get_updated_cli_invocation_params_for_context(
         context=context,
@@ -167,18 +215,17 @@ def dbt_in_process(
         runtime_selects=selects,
         runtime_excludes=excludes,
     )
-    project_dir = Path(params.dbt_project.project_dir) if params.dbt_project else DBT_PROJECT_DIR
-    indirect = ["--indirect-selection", params.indirect_selection]
+    project = params.dbt_project
+    assert project is not None, "dbt runs in process for the assets of @dbt_assets only"
     full_args = [
         *cleaned,
         *params.selection_args,
-        *(indirect if params.indirect_selection else []),
-        "--target",
-        target,
+        *(["--indirect-selection", params.indirect_selection] if params.indirect_selection else []),
+        *(["--target", target] if target else []),
         "--project-dir",
-        str(project_dir),
+        str(project.project_dir),
         "--profiles-dir",
-        str(DBT_PROJECT_DIR),
+        str(project.profiles_dir),
         "--target-path",
         str(target_path),
         "--log-path",
@@ -192,7 +239,7 @@ def dbt_in_process(
         manifest=params.manifest,
         dagster_dbt_translator=params.dagster_dbt_translator,
         target_path=target_path,
-        project=params.dbt_project,
+        project=project,
         context=context,
     )
     return invocation.start(shipped_manifest(catalog, run_vars_of(cleaned), environ))
