@@ -46,6 +46,8 @@ from orchestration.failures import EXIT_BAD_INPUT, EXIT_FAILED
 from orchestration.raw_files import RawInputError
 
 EXIT_DRIFT_ALERT = 3
+# A shell's code for a command ended by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 class CommandError(Exception):
@@ -465,6 +467,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"icp {args.command}: {error}", file=sys.stderr)
         return error.exit_code
+    except KeyboardInterrupt:
+        print(f"icp {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:
         # Not a failure we foresaw: still one message, the trace only when asked for.
         if getattr(args, "verbose", False) or verbose_from_env():

@@ -91,6 +91,8 @@ def explain(result, place: BuildPlace) -> Failure:
         text = error_text(error)
         if error.cls_name in BAD_INPUT_ERRORS:
             return Failure(text, EXIT_BAD_INPUT)
+        if error.cls_name == "DagsterExecutionInterruptedError":
+            return Failure("interrupted (Ctrl-C, or the run was terminated)", EXIT_FAILED)
         if error.cls_name == "DagsterDbtCliRuntimeError":
             return Failure(explain_dbt(place), EXIT_FAILED)
         return Failure(f"step {step_key} failed: {first_line(text)}", EXIT_FAILED)

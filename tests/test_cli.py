@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -95,6 +99,43 @@ def test_dbt_stopping_before_any_node_says_why(published: Path, tmp_path: Path) 
     assert lines[0].startswith("icp refresh: dbt stopped: Parser Error: Memory must have a"), lines
     assert "Traceback" not in result.stderr
     assert lines[-1] == f"the published warehouse {warehouse} was left as it was"
+    assert sha256(warehouse) == before
+
+
+def test_ctrl_c_stops_dbt_and_leaves_the_published_warehouse(
+    published: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C while dbt builds (in the refresh's process on DuckDB): dbt stops as it does on
+    Ctrl-C, cancelling its queries, and the refresh ends with one line, publishing nothing."""
+    warehouse = tmp_path / "icp.duckdb"
+    shutil.copy(published, warehouse)
+    before = sha256(warehouse)
+    dbt_log = tmp_path / ".icp-build" / "dbt-target" / "dbt.log"
+    # A worker process may ignore SIGINT, and a child inherits that: restore Python's handler.
+    script = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from orchestration.cli import run; run()"
+    )
+    args = ("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while not (dbt_log.exists() and '"NodeStart"' in dbt_log.read_text()):
+        assert process.poll() is None and time.monotonic() < deadline, "dbt never started a node"
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    lines = [line for line in stderr.splitlines() if "nodes done" not in line]
+    assert process.returncode == 1, stderr
+    assert lines == [
+        "icp refresh: interrupted (Ctrl-C, or the run was terminated)",
+        f"the published warehouse {warehouse} was left as it was",
+    ]
+    assert "keyboard interrupt" in dbt_log.read_text().lower()
     assert sha256(warehouse) == before
 
 
