@@ -130,7 +130,7 @@ class InProcessInvocation:
         try:
             with _ONE_AT_A_TIME:
                 self._invoke(dbt_manifest)
-        except BaseException as crash:  # reaches the consumer: a thread's exception is lost
+        except BaseException as crash:  # for the consumer to raise: a thread's own is lost
             self._crash = crash
         finally:
             self._events.put(_DONE)
@@ -151,8 +151,8 @@ class InProcessInvocation:
 
     def stream_raw_events(self) -> Iterator[DbtCliEventMessage]:
         """dbt's events as they happen; raises dagster-dbt's error when the build failed. If the
-        consumer stops early (an interrupt, an error downstream), dbt's queries are cancelled and
-        its thread awaited, so the warehouse lock is never released under a running build."""
+        consumer stops early (an interrupt, an error downstream), dbt is stopped as on Ctrl-C and
+        its thread awaited, so the warehouse lock is not released under a running build."""
         errors: list[str] = []
         try:
             while (raw := self._events.get()) is not _DONE:
