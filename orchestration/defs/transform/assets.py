@@ -154,7 +154,7 @@ def icp_models(
         invocation = dbt_in_process(
             args,
             context=context,
-            target=dbt.target or dbt_project.target,
+            target=dbt.target,
             target_path=engine.dbt_target_dir,
             catalog=engine.dbt_catalog,
             environ=os.environ,
