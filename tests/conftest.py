@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.cli import collect_less
 from tests.connector_fixture import write_hubspot, write_salesforce_stripe
 from tests.helpers import (
     AS_OF,
@@ -20,6 +21,11 @@ from tests.helpers import (
     icp,
     materialize_refresh,
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The refreshes the tests run in process collect garbage as the `icp` command's do."""
+    collect_less()
 
 
 @pytest.fixture(scope="session")
