@@ -153,12 +153,27 @@ def start_session(warehouse: Path) -> SparkSession:
 
 
 def stop_session() -> None:
-    """Stop this process's Spark session (and its JVM), if one is running."""
+    """Stop this process's Spark session and its JVM, if one is running. `SparkSession.stop`
+    leaves the JVM and py4j's gateway to it (with a daemon thread) until the process exits;
+    ending them here lets a later session start a JVM with its own settings, and leaves no thread
+    behind (with py4j's alive, the exit of a process that had also used DuckDB printed nanobind's
+    "leaked instances" report). The JVM ends when its standard input closes."""
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     session = SparkSession.getActiveSession()
     if session is not None:
         session.stop()
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    gateway.shutdown()
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    process = getattr(gateway, "proc", None)  # absent when the gateway was not launched here
+    if process is not None:
+        process.stdin.close()
+        process.wait(timeout=30)
 
 
 def file_view_sql(name: str, path: Path, fmt: str, width: int) -> str:
