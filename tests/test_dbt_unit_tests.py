@@ -13,22 +13,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
 from orchestration.project import DBT_PROJECT_DIR
 from tests.helpers import build_file
 
 DBT = Path(sys.executable).parent / "dbt"
 
 
-def test_dbt_unit_tests_pass(company_warehouse: Path, tmp_path: Path) -> None:
-    working = tmp_path / "icp.duckdb"
-    shutil.copy(build_file(company_warehouse), working)
-    target = tmp_path / "dbt-target"
-    result = subprocess.run(
+def dbt_test(select: str, working: Path, target: Path) -> subprocess.CompletedProcess[str]:
+    """`dbt test --select <select>` against the build file `working`, its artifacts in `target`."""
+    return subprocess.run(
         [
             str(DBT),
             "test",
             "--select",
-            "resource_type:unit_test",
+            select,
             "--vars",
             json.dumps({"icp_duckdb_path": str(working)}),
             "--target-path",
@@ -44,8 +44,33 @@ def test_dbt_unit_tests_pass(company_warehouse: Path, tmp_path: Path) -> None:
         text=True,
         timeout=600,
     )
+
+
+def test_dbt_unit_tests_pass(company_warehouse: Path, tmp_path: Path) -> None:
+    working = tmp_path / "icp.duckdb"
+    shutil.copy(build_file(company_warehouse), working)
+    target = tmp_path / "dbt-target"
+    result = dbt_test("resource_type:unit_test", working, target)
     # dbt's own lines: which unit test failed and the diff of expected and actual rows.
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     results = json.loads((target / "run_results.json").read_text())["results"]
     unit_tests = [node for node in results if node["unique_id"].startswith("unit_test.")]
     assert unit_tests and all(node["status"] == "pass" for node in unit_tests)
+
+
+def test_primary_key_finds_null_and_repeated_keys(company_warehouse: Path, tmp_path: Path) -> None:
+    """The key test (macros/tests/primary_key.sql) fails with one row per bad key value: a key
+    on two rows and a null key, on a copy of a real build's table."""
+    working = tmp_path / "icp.duckdb"
+    shutil.copy(build_file(company_warehouse), working)
+    table = "intermediate.int_accounts__firmographics"
+    with duckdb.connect(str(working)) as conn:
+        conn.execute(f"insert into {table} select * from {table} where account_id = 'A1'")
+        conn.execute(
+            f"insert into {table} select * replace (null as account_id) from {table} limit 1"
+        )
+    target = tmp_path / "dbt-target"
+    result = dbt_test("primary_key_int_accounts__firmographics_account_id", working, target)
+    assert result.returncode == 1, result.stdout[-3000:]
+    [node] = json.loads((target / "run_results.json").read_text())["results"]
+    assert (node["status"], node["failures"]) == ("fail", 2)
