@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from orchestration.project import DBT_PROJECT_DIR
 from tests.helpers import build_file
@@ -46,9 +47,15 @@ def dbt_test(select: str, working: Path, target: Path) -> subprocess.CompletedPr
     )
 
 
-def test_dbt_unit_tests_pass(company_warehouse: Path, tmp_path: Path) -> None:
-    working = tmp_path / "icp.duckdb"
-    shutil.copy(build_file(company_warehouse), working)
+@pytest.fixture
+def working(company_warehouse: Path, tmp_path: Path) -> Path:
+    """A writable copy of the session build's private file, for dbt to test against."""
+    copy = tmp_path / "icp.duckdb"
+    shutil.copy(build_file(company_warehouse), copy)
+    return copy
+
+
+def test_dbt_unit_tests_pass(working: Path, tmp_path: Path) -> None:
     target = tmp_path / "dbt-target"
     result = dbt_test("resource_type:unit_test", working, target)
     # dbt's own lines: which unit test failed and the diff of expected and actual rows.
@@ -58,11 +65,9 @@ def test_dbt_unit_tests_pass(company_warehouse: Path, tmp_path: Path) -> None:
     assert unit_tests and all(node["status"] == "pass" for node in unit_tests)
 
 
-def test_primary_key_finds_null_and_repeated_keys(company_warehouse: Path, tmp_path: Path) -> None:
+def test_primary_key_finds_null_and_repeated_keys(working: Path, tmp_path: Path) -> None:
     """The key test (macros/tests/primary_key.sql) fails with one row per bad key value: a key
     on two rows and a null key, on a copy of a real build's table."""
-    working = tmp_path / "icp.duckdb"
-    shutil.copy(build_file(company_warehouse), working)
     table = "intermediate.int_accounts__firmographics"
     with duckdb.connect(str(working)) as conn:
         conn.execute(f"insert into {table} select * from {table} where account_id = 'A1'")
