@@ -19,7 +19,8 @@ pytestmark = pytest.mark.unit
 MODELS = [f"models/m{i:02}.sql" for i in range(16)]
 SQL = [*MODELS, "tests/assert_t.sql"]
 CONTEXT = ["macros/m.sql", "models/_models.yml", "dbt_project.yml", ".sqlfluff"]
-STAMP = "dbt_project/target/.sqlfluff-clean"
+MAKEFILE = PROJECT_ROOT / "Makefile"
+STAMP = re.search(r"^LINT_SQL_STAMP := (\S+)$", MAKEFILE.read_text(), re.MULTILINE)[1]
 
 
 def set_time(path: Path, seconds: int) -> None:
@@ -32,15 +33,16 @@ def set_time(path: Path, seconds: int) -> None:
 def project(tmp_path: Path) -> Path:
     """Sources at time 1,000 and a clean lint at 3,000. The install stays out of date: a dry run
     only prints its commands."""
-    shutil.copy(PROJECT_ROOT / "Makefile", tmp_path / "Makefile")
+    shutil.copy(MAKEFILE, tmp_path / "Makefile")
     for name in ["pyproject.toml", "uv.lock", *(f"dbt_project/{n}" for n in SQL + CONTEXT)]:
         set_time(tmp_path / name, 1_000)
     set_time(tmp_path / STAMP, 3_000)
     return tmp_path
 
 
-def linted(project: Path) -> tuple[int, list[str]]:
-    """The sqlfluff command `make lint-sql` would run: its --processes and its files."""
+def linted(project: Path) -> tuple[int, list[str]] | None:
+    """The sqlfluff command `make lint-sql` would run, its --processes and its files; None when it
+    would run none."""
     dry = subprocess.run(
         ["make", "-n", "--no-print-directory", "lint-sql"],
         cwd=project,
@@ -49,11 +51,11 @@ def linted(project: Path) -> tuple[int, list[str]]:
         check=True,
     ).stdout.replace("\\\n", " ")
     found = re.search(r"sqlfluff lint --processes (\d+) +(.*)", dry)
-    return (int(found[1]), sorted(found[2].split())) if found else (0, [])
+    return (int(found[1]), sorted(found[2].split())) if found else None
 
 
 def test_nothing_changed_lints_nothing(project: Path) -> None:
-    assert linted(project) == (0, [])
+    assert linted(project) is None
 
 
 def test_one_changed_model_is_linted_alone_on_one_process(project: Path) -> None:
