@@ -19,11 +19,16 @@ from orchestration.defs.transform.assets import DBT_STEP
 
 
 def run_config(settings: Settings, as_of: str | None, dbt_vars: dict[str, float]) -> dict:
-    """The run config of one refresh: the dbt step's per-run values and the console log level."""
+    """The run config of one refresh: the dbt step's per-run values and the console log level.
+    dbt's own lines go where `output_sink` sends them: nowhere unless verbose, so dbt does not
+    write them either, and its log file keeps the info level (errors, node results) unless
+    verbose (every SQL statement)."""
     models = {
         "as_of_date": as_of,
         "dbt_vars": dict(dbt_vars),
         "date_formats": dict(settings.date_formats),
+        "dbt_log_level": "info" if settings.verbose else "none",
+        "dbt_log_level_file": "debug" if settings.verbose else "info",
     }
     return {
         "ops": {DBT_STEP: {"config": models}},

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from orchestration import manifest
+from orchestration.engines import engine_for
 from tests.helpers import (
     AS_OF,
     COMPANY,
@@ -27,10 +28,17 @@ from tests.helpers import (
 )
 
 
-def test_refresh_twice_gives_identical_marts(published: Path, tmp_path: Path) -> None:
+def test_refresh_twice_gives_identical_marts(
+    published_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    """The second refresh is verbose: dbt's own lines then reach stderr, and only then (without
+    --verbose they would be discarded, so dbt does not write them); its log file then has dbt's
+    debug events too."""
+    published, first = published_run
     again, exported = tmp_path / "again.duckdb", tmp_path / "parquet"
     result = icp(
         "refresh",
+        "--verbose",
         "--data-dir",
         COMPANY,
         "--warehouse",
@@ -42,6 +50,16 @@ def test_refresh_twice_gives_identical_marts(published: Path, tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert marts_contents(again) == marts_contents(published)
+    dbt_done = "Completed successfully"
+    assert dbt_done in result.stderr and dbt_done not in first.stdout + first.stderr
+    # dbt's log file has each node's result either way (failures.py reads it), and every SQL
+    # statement only when verbose.
+    logs = {
+        warehouse: (engine_for("duckdb", warehouse).dbt_target_dir / "dbt.log").read_text()
+        for warehouse in (published, again)
+    }
+    assert all('"name": "LogModelResult"' in log for log in logs.values())
+    assert '"name": "SQLQuery"' in logs[again] and '"name": "SQLQuery"' not in logs[published]
     # The Parquet export holds the published tables (nothing of the inner layers), every mart with
     # the same rows.
     published = {relation.split(".")[1] for relation in manifest.published_relations()}
@@ -124,7 +142,7 @@ def test_ctrl_c_stops_dbt_and_leaves_the_published_warehouse(
         text=True,
     )
     deadline = time.monotonic() + 300
-    while not (dbt_log.exists() and '"NodeStart"' in dbt_log.read_text()):
+    while not (dbt_log.exists() and '"LogStartLine"' in dbt_log.read_text()):
         assert process.poll() is None and time.monotonic() < deadline, "dbt never started a node"
         time.sleep(0.1)
     process.send_signal(signal.SIGINT)

@@ -52,10 +52,22 @@ def test_run_config_carries_the_per_run_values() -> None:
                     "as_of_date": "2024-06-30",
                     "dbt_vars": {"gross_margin": 0.7},
                     "date_formats": {"crm_accounts": "day_first"},
+                    "dbt_log_level": "info",
+                    "dbt_log_level_file": "debug",
                 }
             }
         },
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
     }
-    quiet = run_config(Settings(), None, {})["loggers"]["console"]["config"]["log_level"]
-    assert quiet == "CRITICAL", "without --verbose only the one failure message is shown"
+    quiet = run_config(Settings(), None, {})
+    assert quiet["loggers"]["console"]["config"]["log_level"] == "CRITICAL", (
+        "without --verbose only the one failure message is shown"
+    )
+    dbt_levels = {
+        name: value
+        for name, value in quiet["ops"]["icp_models"]["config"].items()
+        if name.startswith("dbt_log")
+    }
+    assert dbt_levels == {"dbt_log_level": "none", "dbt_log_level_file": "info"}, (
+        "dbt's own lines would be discarded: dbt should not write them"
+    )

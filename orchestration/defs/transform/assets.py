@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Iterator, Mapping
+from typing import Literal
 
 import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
@@ -16,6 +17,8 @@ from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.translator import IcpTranslator
 from orchestration.progress import Tracker
 
+DbtLogLevel = Literal["debug", "info", "warn", "error", "none"]
+
 
 class RefreshConfig(dg.Config):
     """Per-run settings of a refresh: the as-of date and numeric dbt var overrides."""
@@ -24,6 +27,13 @@ class RefreshConfig(dg.Config):
     dbt_vars: dict[str, float] = {}
     # input table -> iso, day_first or month_first (orchestration/date_formats.py)
     date_formats: dict[str, str] = {}
+    # dbt's log levels when dbt runs in process: its lines on the run's stdout (a run's stdout in
+    # the UI) and in its JSON log file (dbt.log, which orchestration/failures.py reads: errors and
+    # node results are info-level; debug adds every SQL statement). dbt's defaults, except for
+    # `icp refresh` without --verbose, which discards the lines and logs info: about 0.7 s of the
+    # demo's 11 s (docs/performance.md). dbt in a subprocess (Spark) keeps dagster-dbt's.
+    dbt_log_level: DbtLogLevel = "info"
+    dbt_log_level_file: DbtLogLevel = "debug"
 
 
 # The dbt step's name: a run's RefreshConfig is the run config of this op.
@@ -158,5 +168,6 @@ def icp_models(
             target_path=engine.dbt_target_dir,
             catalog=engine.dbt_catalog,
             environ=os.environ,
+            log_levels=(config.dbt_log_level, config.dbt_log_level_file),
         )
     yield from with_warehouse_metadata(with_progress(invocation, progress.tracker()), engine)

@@ -203,10 +203,11 @@ def dbt_in_process(
     target_path: Path,
     catalog: str,
     environ: Mapping[str, str],
+    log_levels: tuple[str, str] = ("info", "debug"),
 ) -> InProcessInvocation:
     """Start `dbt <args>` for the assets `context` runs, as `DbtCliResource.cli` would: the
     selection of a subset run and the project (a temporary copy for a large selection) are
-    dagster-dbt's."""
+    dagster-dbt's; `log_levels` are dbt's on stdout and in its log file."""
     cleaned, selects, excludes = extract_runtime_selection_from_args(args)
     params = get_updated_cli_invocation_params_for_context(
         context=context,
@@ -228,6 +229,10 @@ def dbt_in_process(
         str(project.profiles_dir),
         "--target-path",
         str(target_path),
+        "--log-level",
+        log_levels[0],
+        "--log-level-file",
+        log_levels[1],
         "--log-path",
         str(target_path),
         "--log-format-file",
