@@ -203,7 +203,7 @@ def dbt_in_process(
     target_path: Path,
     catalog: str,
     environ: Mapping[str, str],
-    log_levels: tuple[str, str] = ("info", "debug"),
+    log_levels: tuple[str, str],
 ) -> InProcessInvocation:
     """Start `dbt <args>` for the assets `context` runs, as `DbtCliResource.cli` would: the
     selection of a subset run and the project (a temporary copy for a large selection) are
