@@ -7,8 +7,9 @@ child process, so /proc is polled every 50 ms and the RSS of the process and its
 summed; getrusage's maxrss is the largest single process, not the sum) and the peak size of
 DuckDB's spill directory:
 
-1. the demo: `icp refresh` on seeds/ (2,000 accounts), twice, the second (warm) run reported: the
-   fixed cost of a refresh;
+1. the demo: `icp refresh` on seeds/ (2,000 accounts), once cold, then DEMO_WARM_RUNS times warm,
+   the median warm run reported with the range beside it: the fixed cost of a refresh, which moves
+   by a fifth between runs on a shared machine;
 2. `icp refresh` at each size (default 100k and 1M accounts), then the plain DuckDB SQL build
    (benchmarks/plain/*.sql, benchmarks/plain_build.py) on the same files, once untimed to check
    that every mart it builds equals the pipeline's (keys, every column it has, money to the
@@ -63,6 +64,9 @@ DEFAULT_MEMORY_LIMIT = profile_memory_limit(DEFAULT_PROJECT)
 # 10M invoices: 1M accounts (about 334k customers) at 30 invoices per customer.
 SPILL_RUN = {"accounts": 1_000_000, "invoices_per_customer": 30}
 CONNECTOR_ACCOUNTS = 100_000
+# Warm demo refreshes: the median is the figure the 10 s target is judged on.
+DEMO_WARM_RUNS = 3
+DEMO_TARGET_S = 10.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,7 +241,12 @@ class Bench:
         # dbt's full parse into the target dir) a scheduled refresh does not.
         seeds = self.project / "seeds"
         self.run_pipeline(seeds, "demo-first", 2_000, as_of=False)
-        results["demo"] = self.run_pipeline(seeds, "demo", 2_000, as_of=False)
+        warm = [
+            self.run_pipeline(seeds, f"demo-{run}", 2_000, as_of=False)
+            for run in range(1, DEMO_WARM_RUNS + 1)
+        ]
+        results["demo_runs"] = warm
+        results["demo"] = median_run(warm)
         for accounts in self.args.sizes:
             data = self.data_dir(accounts)
             size = self.run_pipeline(data, str(accounts), accounts)
@@ -273,6 +282,13 @@ class Bench:
             },
         }
         (self.work / "results.json").write_text(json.dumps(payload, indent=2))
+
+
+def median_run(runs: Sequence[RunResult]) -> RunResult:
+    """The run of median wall time (of an odd number of runs: a run that happened, with its own
+    CPU time, memory and dbt figures, not an average of several)."""
+    ordered = sorted(runs, key=lambda run: run.pipeline["wall_s"])
+    return ordered[len(ordered) // 2]
 
 
 def strip(measured: dict) -> dict:
@@ -371,10 +387,15 @@ def targets(results: dict[str, object], memory_limit: str) -> list[str]:
     """The targets of docs/performance.md, judged on the measured figures."""
     by_size = {result.accounts: result for result in results["sizes"]}  # type: ignore[attr-defined]
     lines = ["", "targets:"]
-    demo = results.get("demo")
+    demo, runs = results.get("demo"), results.get("demo_runs", [])
     if demo:
         wall = demo.pipeline["wall_s"]
-        lines.append(f"  demo refresh (seeds/, warm): {wall:.1f} s")
+        walls = sorted(run.pipeline["wall_s"] for run in runs)  # type: ignore[attr-defined]
+        spread = f" (median of {len(walls)}: {walls[0]:.1f}-{walls[-1]:.1f} s)" if walls else ""
+        lines.append(
+            f"  demo refresh (seeds/, warm) <= {DEMO_TARGET_S:.0f} s: {wall:.1f} s{spread} -> "
+            f"{verdict(wall <= DEMO_TARGET_S)}"
+        )
     million, hundred_k = by_size.get(1_000_000), by_size.get(100_000)
     if million and million.plain_sql:
         wall, plain = million.pipeline["wall_s"], million.plain_sql["wall_s"]
