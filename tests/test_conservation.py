@@ -52,30 +52,40 @@ def dbt_test(warehouse: Path, selection: str, target: Path) -> subprocess.Comple
     )
 
 
-def copy_of(company_warehouse: Path, tmp_path: Path) -> Path:
-    """A copy of the build file (every layer: the tests read intermediate models too, which the
-    published file leaves out). Same file name, so the views inside keep resolving their catalog."""
+@pytest.fixture(scope="module")
+def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where each test's copy of the build file and dbt's target folder go: one folder for the
+    module's tests, which run one after another, so the same warehouse path and target folder let
+    dbt reuse its parse from the first test (a new path or folder is a full parse, 5-7 s)."""
+    return tmp_path_factory.mktemp("conservation")
+
+
+def fresh_copy(company_warehouse: Path, place: Path) -> Path:
+    """A fresh copy of the build file (every layer: the tests read intermediate models too, which
+    the published file leaves out), over the previous test's. Same file name, so the views inside
+    keep resolving their catalog."""
     build = build_file(company_warehouse)
-    warehouse = tmp_path / build.name
+    warehouse = place / build.name
+    warehouse.with_name(f"{warehouse.name}.wal").unlink(missing_ok=True)
     shutil.copyfile(build, warehouse)
     return warehouse
 
 
 def test_conservation_tests_pass_on_an_intact_warehouse(
-    company_warehouse: Path, tmp_path: Path
+    company_warehouse: Path, place: Path
 ) -> None:
-    warehouse = copy_of(company_warehouse, tmp_path)
-    result = dbt_test(warehouse, " ".join(TAMPERING), tmp_path / "target")
+    warehouse = fresh_copy(company_warehouse, place)
+    result = dbt_test(warehouse, " ".join(TAMPERING), place / "target")
     assert result.returncode == 0, result.stdout[-3000:]
 
 
 @pytest.mark.parametrize("test_name", sorted(TAMPERING))
 def test_conservation_test_fails_when_broken_on_purpose(
-    test_name: str, company_warehouse: Path, tmp_path: Path
+    test_name: str, company_warehouse: Path, place: Path
 ) -> None:
-    warehouse = copy_of(company_warehouse, tmp_path)
+    warehouse = fresh_copy(company_warehouse, place)
     with duckdb.connect(str(warehouse)) as conn:
         conn.execute(TAMPERING[test_name])
-    result = dbt_test(warehouse, test_name, tmp_path / "target")
+    result = dbt_test(warehouse, test_name, place / "target")
     assert result.returncode == 1, result.stdout[-3000:]
     assert f"FAIL 1 {test_name}" in result.stdout
