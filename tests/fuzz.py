@@ -22,7 +22,15 @@ from pathlib import Path
 
 import duckdb
 
-from tests.helpers import AS_OF, COMPANY, csv_to_parquet, icp, published_values, query, sha256
+from tests.helpers import (
+    AS_OF,
+    COMPANY,
+    csv_to_parquet,
+    icp_in_process,
+    published_values,
+    query,
+    sha256,
+)
 
 SEED = 14
 EMAIL, PHONE, NAME = "fuzz.probe@example.org", "+44 20 7946 0958", "Fuzzy Personname"
@@ -302,7 +310,7 @@ def refresh(published: Path, data: Path, rows: Rows, options: tuple[str, ...]) -
     shutil.copyfile(published, warehouse)
     before = sha256(warehouse)
     args = ("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF, *options)
-    result = icp(*args)
+    result = icp_in_process(*args)
     return Refresh(data, warehouse, before, result.returncode, result.stdout, result.stderr, rows)
 
 

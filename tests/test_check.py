@@ -6,12 +6,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.helpers import AS_OF, COMPANY, icp
+from tests.helpers import AS_OF, COMPANY, icp_in_process
 
 
 def test_a_clean_input_is_reported_and_nothing_published(tmp_path: Path) -> None:
     warehouse = tmp_path / "icp.duckdb"
-    result = icp("check", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
+    result = icp_in_process(
+        "check", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [line.split() for line in result.stdout.splitlines()]
     assert ["billing_invoices", "17", "17", "0", "0.0%"] in rows
@@ -29,7 +31,7 @@ def test_a_broken_table_is_named_with_its_reasons(tmp_path: Path) -> None:
     shutil.copytree(COMPANY, data)
     with (data / "billing_invoices.csv").open("a") as handle:
         handle.write("I90,C1,S1,2024-02-15,paid,lots,,USD\nI91,C1,S1,2024-02-15,paid,1e27,,USD\n")
-    result = icp("check", "--data-dir", data, "--warehouse", tmp_path / "w.duckdb")
+    result = icp_in_process("check", "--data-dir", data, "--warehouse", tmp_path / "w.duckdb")
     assert result.returncode == 1, result.stderr[-2000:]
     assert "reasons: not_a_number 1, out_of_range 1" in result.stdout
     assert "row 18: billing_invoices.amount: not a number: 'lots'" in result.stdout
@@ -43,6 +45,6 @@ def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(COMPANY, data)
     (data / "sales_costs.csv").unlink()
-    result = icp("check", "--data-dir", data, "--warehouse", tmp_path / "w.duckdb")
+    result = icp_in_process("check", "--data-dir", data, "--warehouse", tmp_path / "w.duckdb")
     assert result.returncode == 2
     assert "missing file" in result.stderr and "sales_costs.csv" in result.stderr

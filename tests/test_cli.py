@@ -18,9 +18,6 @@ from tests.helpers import (
     AS_OF,
     COMPANY,
     MARTS,
-    assert_stops_with,
-    awkward_copy,
-    broken_copy,
     icp,
     marts_contents,
     query,
@@ -168,63 +165,3 @@ def test_unsafe_or_invalid_as_of_is_refused(as_of: str, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--as-of" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
-
-
-def test_missing_file_stops_the_run(published: Path, tmp_path: Path) -> None:
-    data = broken_copy(tmp_path)
-    (data / "fx_rates.csv").unlink()
-    assert_stops_with(published, tmp_path, data, "missing file", "fx_rates.csv")
-
-
-def test_missing_required_column_stops_the_run(published: Path, tmp_path: Path) -> None:
-    data = broken_copy(tmp_path)
-    path = data / "billing_invoices.csv"
-    lines = path.read_text().splitlines()
-    lines[0] = lines[0].replace(",amount,", ",total,")
-    path.write_text("\n".join(lines) + "\n")
-    assert_stops_with(
-        published, tmp_path, data, "billing_invoices.csv", "missing required column(s) amount"
-    )
-
-
-def test_truncated_parquet_stops_the_run(published: Path, tmp_path: Path) -> None:
-    data = broken_copy(tmp_path)
-    parquet = data / "billing_invoices.parquet"
-    with duckdb.connect() as conn:
-        conn.execute(
-            f"copy (select * from read_csv('{data / 'billing_invoices.csv'}', all_varchar = true)) "
-            f"to '{parquet}' (format parquet)"
-        )
-    (data / "billing_invoices.csv").unlink()
-    parquet.write_bytes(parquet.read_bytes()[: parquet.stat().st_size // 2])
-    assert_stops_with(
-        published, tmp_path, data, "billing_invoices.parquet", "not a readable Parquet file"
-    )
-
-
-def test_file_in_another_encoding_stops_the_run(published: Path, tmp_path: Path) -> None:
-    data = broken_copy(tmp_path)
-    path = data / "crm_accounts.csv"
-    path.write_bytes(path.read_text().replace("Acme Analytics", "Acmé Analytics").encode("latin-1"))
-    assert_stops_with(published, tmp_path, data, "crm_accounts.csv", "not UTF-8")
-
-
-def test_awkward_but_valid_files_are_read(published: Path, tmp_path: Path) -> None:
-    """BOM and CRLF, quoted commas and newlines, column names in other case with spaces, a
-    header-only file, a Parquet table, and a directory name with a quote in it."""
-    data = awkward_copy(tmp_path)
-    warehouse = tmp_path / "awkward.duckdb"
-    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert query(
-        warehouse, "select account_name from marts.dim_accounts where account_id = 'A1'"
-    ) == [('Acme, "Analytics"\nInc.',)]
-    assert query(
-        warehouse,
-        "select rows_read from marts.fct_load_audit where source_table = 'crm_opportunities'",
-    ) == [(0,)]
-    # Everything but the account name is as in the clean build.
-    contents, clean = marts_contents(warehouse), marts_contents(published)
-    assert {k: v for k, v in contents.items() if k != "dim_accounts"} == {
-        k: v for k, v in clean.items() if k != "dim_accounts"
-    }

@@ -26,7 +26,15 @@ from orchestration.connectors import (
 )
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import RawInputError, register_all, sql_string
-from tests.helpers import AS_OF, COMPANY, build_file, icp, materialize_refresh, query, rows_by_key
+from tests.helpers import (
+    AS_OF,
+    COMPANY,
+    build_file,
+    icp_in_process,
+    materialize_refresh,
+    query,
+    rows_by_key,
+)
 
 
 def test_detection_and_explicit_choice(tmp_path: Path, connector_data: Path) -> None:
@@ -298,7 +306,7 @@ def test_hubspot_rows_accounted_for(hubspot_warehouse: Path) -> None:
 def test_icp_refresh_says_what_it_read_and_what_it_dropped(
     tmp_path: Path, connector_data: Path
 ) -> None:
-    result = icp(
+    result = icp_in_process(
         "refresh", "--data-dir", connector_data, "--warehouse", tmp_path / "w.duckdb",
         "--as-of", AS_OF, "--crm", "salesforce", "--billing", "stripe",
     )  # fmt: skip
@@ -382,7 +390,9 @@ def test_unreadable_countries_are_counted_and_shown(tmp_path: Path) -> None:
     companies = data / "enrichment_companies.csv"
     companies.write_text(companies.read_text().replace("1500000,GB,", "1500000,Narnia,"))
     warehouse = tmp_path / "icp.duckdb"
-    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
+    result = icp_in_process(
+        "refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF
+    )
     assert result.returncode == 0, result.stderr
     assert (
         "Country values not read, so no region: crm_accounts 1, enrichment_companies 1"

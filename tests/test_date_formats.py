@@ -8,7 +8,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.helpers import AS_OF, COMPANY, icp, marts_contents
+from tests.helpers import AS_OF, COMPANY, icp_in_process, marts_contents
 
 
 def day_first(value: str) -> str:
@@ -34,7 +34,7 @@ def test_day_first_dates_give_the_same_warehouse(published: Path, tmp_path: Path
         writer.writerows(rows)
     # `published` is the ISO-dated fixture company refreshed with the same `--as-of` (conftest).
     slashed = tmp_path / "day_first.duckdb"
-    result = icp(
+    result = icp_in_process(
         "refresh",
         "--data-dir",
         data,
@@ -54,7 +54,7 @@ def test_an_unknown_table_or_format_is_refused(tmp_path: Path) -> None:
         ("crm_acounts=day_first", "not an input table"),
         ("crm_accounts=%d/%m/%Y", "not a date format"),
     ):
-        result = icp(
+        result = icp_in_process(
             "refresh",
             "--data-dir",
             COMPANY,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.helpers import AS_OF, COMPANY, icp, query, sha256
+from tests.helpers import AS_OF, COMPANY, icp_in_process, query, sha256
 
 
 def copy_company(tmp_path: Path) -> Path:
@@ -31,7 +31,7 @@ def refresh_over(published: Path, tmp_path: Path, data: Path, *options: str):
     shutil.copyfile(published, warehouse)
     before = sha256(warehouse)
     args = ("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF, *options)
-    return icp(*args), warehouse, before
+    return icp_in_process(*args), warehouse, before
 
 
 def test_rows_after_the_as_of_date_count_toward_the_limit(published: Path, tmp_path: Path) -> None:

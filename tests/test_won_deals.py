@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import AS_OF, COMPANY, icp, query, rows_by_key
+from tests.helpers import AS_OF, COMPANY, icp_in_process, query, rows_by_key
 
 ACCOUNTS = """account_id,account_name,domain,created_at,lead_source,country_code,owner_id
 B1,Renewing Co,b1.com,2022-12-01,referral,US,U1
@@ -45,7 +45,9 @@ def won_deals(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     (data / "crm_opportunities.csv").write_text(OPPORTUNITIES)
     (data / "crm_contacts.csv").write_text("contact_id,account_id,job_title,email,created_at\n")
     warehouse = data.parent / "icp.duckdb"
-    result = icp("refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF)
+    result = icp_in_process(
+        "refresh", "--data-dir", data, "--warehouse", warehouse, "--as-of", AS_OF
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return warehouse, result.stdout
 
