@@ -92,9 +92,9 @@ class Engine(Protocol):
 
     @property
     def dbt_catalog(self) -> str | None:
-        """The catalog dbt qualifies the build's relations with when dbt can run in the
-        refresh's own process (defs/transform/in_process.py); None when it needs a process of
-        its own."""
+        """The catalog dbt qualifies the build's relations with, which decides whether the parse
+        `make install` shipped fits this build (defs/transform/in_process.py); None when it
+        cannot."""
         ...
 
     def read_built(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:

@@ -1,7 +1,9 @@
 """The Spark engine: the raw files landed in the Spark catalog, then the same `dbt build`.
 
-dbt-spark's `session` method runs Spark inside the dbt process (pyspark, the `spark` extra), which
-is how the tests and a laptop build on Spark; the refresh is the same Dagster job as on DuckDB.
+dbt-spark's `session` method runs Spark inside the process that runs dbt (pyspark, the `spark`
+extra), which is how the tests and a laptop build on Spark; the refresh is the same Dagster job as
+on DuckDB, with dbt in the refresh's own process (defs/transform/in_process.py): the raw files land
+in this process's Spark session and dbt builds in the same session, one JVM for the refresh.
 Every table lands as Parquet under the warehouse directory: the published interface (the marts and
 the reference lookups) at `<warehouse>/<schema>/<table>/`, so DuckDB or any Parquet reader finds
 the marts at `<warehouse>/marts/<table>/*.parquet`; every other layer at
@@ -13,8 +15,8 @@ The raw layer matches the DuckDB one (orchestration/raw_files.py) and reuses its
 file is found and its header checked against the contract, then read in place (CSV: header row,
 RFC 4180 quoting, multi-line fields) and written once as the Parquet table `raw.<table>` at
 `<warehouse>/.icp-build/raw/<table>/`: the contract's column names, every value a string, and
-`_row_number` in file order. The catalog is a Derby metastore in the build directory, so the dbt
-process Dagster starts next still finds the tables.
+`_row_number` in file order. The catalog is a Derby metastore in the build directory, so a later
+session on the same warehouse still finds the tables.
 
 On a cluster the raw tables are usually already in the warehouse: point the `raw_schema` var at them
 and skip the registration (docs/scaling.md).
@@ -22,9 +24,7 @@ and skip the registration (docs/scaling.md).
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,8 +125,9 @@ def profile_settings(warehouse: Path, environ: Mapping[str, str]) -> dict[str, s
 def start_session(warehouse: Path) -> SparkSession:
     """The process's Spark session, with the profile's settings for this warehouse directory.
 
-    Spark keeps one session per process: a second call returns it (a different warehouse needs a
-    new process).
+    Spark keeps one session per process: a second call for the same warehouse returns it. The
+    warehouse and metastore directories are fixed when the session's JVM starts, so a session on
+    another warehouse is stopped with its JVM first (a backfill or the tests refresh several).
     """
     from pyspark.sql import SparkSession
 
@@ -134,14 +135,10 @@ def start_session(warehouse: Path) -> SparkSession:
     settings = profile_settings(warehouse, profile_environment())
     active = SparkSession.getActiveSession()
     if active is not None:
-        # The warehouse and metastore directories are fixed when the session starts.
         current = active.conf.get("spark.sql.warehouse.dir") or ""
         wanted = settings["spark.sql.warehouse.dir"]
         if current.removeprefix("file:").rstrip("/") != wanted.rstrip("/"):
-            raise SparkBuildError(
-                f"this process's Spark session uses {current}; a build into {warehouse} needs "
-                "a new process"
-            )
+            stop_session()
     build_dir(warehouse).mkdir(parents=True, exist_ok=True)
     make_private(build_dir(warehouse))
     builder = SparkSession.builder.enableHiveSupport()
@@ -394,29 +391,6 @@ def empty_table_sql(schema: str, name: str) -> str:
     return f"select {', '.join(columns)} where false"
 
 
-def land_raw_files(
-    tables: list[RawTable], data_dir: Path, warehouse: Path, connectors: ConnectorLanding
-) -> list[RawFile]:
-    """Land every input file as `raw.<table>`, and the connector files as
-    `<connector>.<table>`, in a Spark session of this process, then stop it."""
-    session = start_session(warehouse)
-    try:
-        found = register_all(session, tables, data_dir, warehouse)
-        return found + land_connectors(session, connectors, warehouse)
-    finally:
-        session.stop()
-
-
-def land_in_child_process(
-    tables: list[RawTable], data_dir: Path, warehouse: Path, connectors: ConnectorLanding
-) -> list[RawFile]:
-    """`land_raw_files` in a child process: the embedded metastore admits one JVM at a time, and
-    dbt's own Spark session (in the dbt process Dagster starts next) needs it."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(land_raw_files, tables, data_dir, warehouse, connectors).result()
-
-
 @dataclass(frozen=True)
 class SparkWarehouse:
     """The Spark engine (target `spark`): `path` is a directory where every table is written as
@@ -450,16 +424,19 @@ class SparkWarehouse:
     def register_raw(
         self, tables: Sequence[RawTable], data_dir: Path, connectors: ConnectorLanding
     ) -> list[RawFile]:
-        return land_in_child_process(list(tables), data_dir, self.path, connectors)
+        """Land every input file as `raw.<table>`, and the connector files as
+        `<connector>.<table>`, in this process's Spark session, which dbt's build then uses (the
+        embedded metastore admits one JVM at a time)."""
+        session = start_session(self.path)
+        found = register_all(session, list(tables), data_dir, self.path)
+        return found + land_connectors(session, connectors, self.path)
 
     def dbt_vars(self) -> dict[str, str]:
         return {WAREHOUSE_VAR: str(self.path)}
 
     @property
     def dbt_catalog(self) -> None:
-        """dbt runs in its own process: a Spark session's static settings (the warehouse
-        directory, the metastore) are fixed when its JVM starts, and another refresh in this
-        process may build another warehouse."""
+        """None: the shipped parse is the DuckDB target's, so dbt parses for Spark."""
         return None
 
     @contextmanager

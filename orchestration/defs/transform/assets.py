@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Literal
 
 import dagster as dg
-from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.config import parse_as_of, project_vars
 from orchestration.connectors import BILLING_SYSTEMS, CRM_SYSTEMS
@@ -27,11 +27,11 @@ class RefreshConfig(dg.Config):
     dbt_vars: dict[str, float] = {}
     # input table -> iso, day_first or month_first (orchestration/date_formats.py)
     date_formats: dict[str, str] = {}
-    # dbt's log levels when dbt runs in process: its lines on the run's stdout (a run's stdout in
-    # the UI) and in its JSON log file (dbt.log, which orchestration/failures.py reads: errors and
-    # node results are info-level; debug adds every SQL statement). dbt's defaults, except for
-    # `icp refresh` without --verbose, which discards the lines and logs info: about 0.7 s of the
-    # demo's 11 s (docs/performance.md). dbt in a subprocess (Spark) keeps dagster-dbt's.
+    # dbt's log levels: its lines on the run's stdout (a run's stdout in the UI) and in its JSON
+    # log file (dbt.log, which orchestration/failures.py reads: errors and node results are
+    # info-level; debug adds every SQL statement). dbt's defaults, except for `icp refresh`
+    # without --verbose, which discards the lines and logs info: about 0.7 s of the demo's 11 s
+    # (docs/performance.md).
     dbt_log_level: DbtLogLevel = "info"
     dbt_log_level_file: DbtLogLevel = "debug"
 
@@ -119,7 +119,7 @@ NODE_DONE_EVENTS = frozenset(
 )
 
 
-def with_progress(invocation: DbtCliInvocation | InProcessInvocation, tracker: Tracker) -> Iterator:
+def with_progress(invocation: InProcessInvocation, tracker: Tracker) -> Iterator:
     """The Dagster events of a dbt invocation (what `invocation.stream()` yields), counting its
     finished nodes from dbt's structured events for the progress the CLI shows."""
     done: set[str] = set()
@@ -158,16 +158,13 @@ def icp_models(
 ) -> Iterator:
     engine = warehouse.engine
     args = dbt_build_args(config, engine.dbt_vars(), warehouse.source_choice().dbt_vars())
-    if engine.dbt_catalog is None:
-        invocation = dbt.cli(args, context=context, target_path=engine.dbt_target_dir)
-    else:
-        invocation = dbt_in_process(
-            args,
-            context=context,
-            target=dbt.target,
-            target_path=engine.dbt_target_dir,
-            catalog=engine.dbt_catalog,
-            environ=os.environ,
-            log_levels=(config.dbt_log_level, config.dbt_log_level_file),
-        )
+    invocation = dbt_in_process(
+        args,
+        context=context,
+        target=dbt.target,
+        target_path=engine.dbt_target_dir,
+        catalog=engine.dbt_catalog,
+        environ=os.environ,
+        log_levels=(config.dbt_log_level, config.dbt_log_level_file),
+    )
     yield from with_warehouse_metadata(with_progress(invocation, progress.tracker()), engine)

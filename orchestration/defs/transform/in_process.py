@@ -5,7 +5,10 @@ dagster-dbt runs dbt as a subprocess: a second Python that imports dbt (1.5 s), 
 into its parse state), writes every event to its stdout as JSON for Dagster to parse back, and
 tears its interpreter down at the end (0.6-0.9 s). Here dagster-dbt has imported most of dbt, and
 the manifest `make install` parsed is loaded instead of parsed (0.2-0.4 s), when it is still the
-project's (`shipped_manifest`); otherwise dbt parses as usual.
+project's (`shipped_manifest`); otherwise dbt parses as usual. On Spark (dbt-spark's session
+method) dbt builds in the Spark session the refresh's landing started in this process: one JVM
+and one interpreter for a refresh, where a child process for the landing and dbt's subprocess
+each started their own.
 
 The events are dagster-dbt's own (`DbtCoreCliEventMessage`, built from the same dictionaries its
 JSON lines hold), and the selection of a subset run is dagster-dbt's, so the Dagster events and
@@ -69,21 +72,24 @@ def project_changed_since(parsed: Path, project_dir: Path = DBT_PROJECT_DIR) -> 
 
 
 def shipped_manifest(
-    catalog: str,
+    catalog: str | None,
     run_vars: Mapping[str, object],
     environ: Mapping[str, str],
     parsed: Path = SHIPPED_PARSE,
 ) -> Any | None:
     """The manifest `make install` parsed (`parsed`), when a parse now would give the same one;
     else None, and dbt parses. What a parse depends on here: the project's files, dbt's version,
-    the catalog dbt qualifies every relation with (DuckDB names it after the build file), the
-    vars of PARSED_VARS and the environment variables the project read while parsing."""
+    the catalog dbt qualifies every relation with (DuckDB names it after the build file; None for
+    an engine the shipped parse was not made for), the vars of PARSED_VARS and the environment
+    variables the project read while parsing."""
     from dbt.constants import DEFAULT_ENV_PLACEHOLDER
     from dbt.contracts.graph.manifest import Manifest
     from dbt.parser.manifest import extended_mashumuro_decoder
     from dbt.version import __version__ as dbt_version
 
-    if PARSED_VARS & run_vars.keys() or not parsed.exists() or project_changed_since(parsed):
+    if catalog is None or PARSED_VARS & run_vars.keys():
+        return None
+    if not parsed.exists() or project_changed_since(parsed):
         return None
     try:
         manifest = Manifest.from_msgpack(parsed.read_bytes(), decoder=extended_mashumuro_decoder)
@@ -201,7 +207,7 @@ def dbt_in_process(
     context: dg.AssetExecutionContext,
     target: str | None,
     target_path: Path,
-    catalog: str,
+    catalog: str | None,
     environ: Mapping[str, str],
     log_levels: tuple[str, str],
 ) -> InProcessInvocation:
