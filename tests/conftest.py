@@ -18,7 +18,7 @@ from tests.helpers import (
     HUBSPOT_VARS,
     REVISIT_VARS,
     backtest_company,
-    icp,
+    icp_in_process,
     materialize_refresh,
 )
 
@@ -54,10 +54,13 @@ def published_run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """`icp refresh` of the hand-computed company, run once per session (per worker under xdist)
-    off a terminal: the published warehouse and the command's output. Read-only: a test that
-    refreshes over it works on its own copy."""
+    off a terminal, in this process (tests/test_cli.py runs the installed command): the published
+    warehouse and the command's output. Read-only: a test that refreshes over it works on its own
+    copy."""
     warehouse = tmp_path_factory.mktemp("cli") / "out" / "icp.duckdb"
-    result = icp("refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF)
+    result = icp_in_process(
+        "refresh", "--data-dir", COMPANY, "--warehouse", warehouse, "--as-of", AS_OF
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"Warehouse: {warehouse}" in result.stdout
     assert "Accounts: 5   customers: 3 (2 active)" in result.stdout
@@ -92,12 +95,23 @@ def connector_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def connector_warehouse(connector_data: Path) -> Path:
-    """The Salesforce + Stripe company built on DuckDB through Dagster, once per session; read by
+def connector_run(connector_data: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`icp refresh` of the Salesforce + Stripe company on DuckDB with both systems named, once
+    per session, in this process: the warehouse and the command's output. Read by
     tests/test_connectors.py and compared with its Spark build by tests/test_spark.py."""
     warehouse = connector_data.parent / "icp.duckdb"
-    assert materialize_refresh(connector_data, warehouse, as_of=AS_OF).success
-    return warehouse
+    result = icp_in_process(
+        "refresh", "--data-dir", connector_data, "--warehouse", warehouse, "--as-of", AS_OF,
+        "--crm", "salesforce", "--billing", "stripe",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return warehouse, result
+
+
+@pytest.fixture(scope="session")
+def connector_warehouse(connector_run: tuple[Path, subprocess.CompletedProcess[str]]) -> Path:
+    """The warehouse `connector_run` built."""
+    return connector_run[0]
 
 
 @pytest.fixture(scope="session")
