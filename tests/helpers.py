@@ -18,10 +18,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from orchestration import cli, manifest
 from orchestration.config import Settings
+from orchestration.defs.transform.in_process import close_duckdb_file
 from orchestration.engines.duckdb import DuckDBWarehouse
+from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import sql_identifier, sql_string
 from orchestration.refresh import run_refresh
 
@@ -95,6 +98,27 @@ def icp_in_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
             )
         )
     return subprocess.CompletedProcess(["icp", *argv], code, stdout.getvalue(), stderr.getvalue())
+
+
+def dbt(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` on the project, through dbt's Python runner in this process as a refresh runs
+    it (defs/transform/in_process.py), `env` over this process's environment: dbt's exit code (1
+    when a node failed, 2 when dbt could not run) and its stdout lines, without a new
+    interpreter's start (dbt's import, its macro templates compiled again: 3-5 s a run here)."""
+    from dbt.cli.main import dbtRunner
+
+    project = ("--project-dir", DBT_PROJECT_DIR, "--profiles-dir", DBT_PROJECT_DIR)
+    argv = [str(arg) for arg in (*args, *project)]
+    stdout = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(stdout):
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        try:
+            result = dbtRunner().invoke(argv)
+        finally:
+            close_duckdb_file()
+    code = 0 if result.success else 1 if result.exception is None else 2
+    return subprocess.CompletedProcess(["dbt", *argv], code, stdout.getvalue(), "")
 
 
 def sha256(path: Path) -> str:

@@ -7,10 +7,8 @@ every expected figure below is computed by hand from its rows, as of 2024-06-30.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -24,12 +22,12 @@ from orchestration.connectors import (
     plan_landing,
     register_connectors,
 )
-from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_files import RawInputError, register_all, sql_string
 from tests.helpers import (
     AS_OF,
     COMPANY,
     build_file,
+    dbt,
     icp_in_process,
     materialize_refresh,
     query,
@@ -351,16 +349,12 @@ def test_connector_schemas_already_in_the_warehouse_through_the_vars(
         "stripe_schema": "fivetran_stripe",
         "as_of_date": AS_OF,
     }
-    command = [
-        str(Path(sys.executable).parent / "dbt"), "build", "--quiet",
-        "--vars", json.dumps(run_vars),
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target", "duckdb", "--target-path", str(tmp_path / "target"),
-        "--log-path", str(tmp_path / "logs"),
-    ]  # fmt: skip
-    environment = {**os.environ, "ICP_DUCKDB_PATH": str(warehouse)}
-    built = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    built = dbt(
+        "build", "--quiet", "--vars", json.dumps(run_vars), "--target", "duckdb",
+        "--target-path", tmp_path / "target", "--log-path", tmp_path / "logs",
+        env={"ICP_DUCKDB_PATH": str(warehouse)},
+    )  # fmt: skip
+    assert built.returncode == 0, built.stdout[-3000:]
     with duckdb.connect() as conn:
         conn.execute(f"attach {sql_string(str(warehouse))} as vars (read_only)")
         conn.execute(f"attach {sql_string(str(connector_warehouse))} as folders (read_only)")

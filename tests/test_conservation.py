@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.project import DBT_PROJECT_DIR
-from tests.helpers import build_file
+from tests.helpers import build_file, dbt
 
 TAMPERING = {
     "assert_cac_conserved": "update marts.dim_accounts set cac_usd = cac_usd + 1 "
@@ -27,29 +24,11 @@ TAMPERING = {
 
 
 def dbt_test(warehouse: Path, selection: str, target: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "ICP_DUCKDB_PATH": str(warehouse),
-        "DBT_TARGET_PATH": str(target),
-        "DBT_LOG_PATH": str(target),
-    }
-    return subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "test",
-            "--select",
-            selection,
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--vars",
-            "{as_of_date: '2024-06-30'}",
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return dbt(
+        "test", "--select", selection, "--vars", "{as_of_date: '2024-06-30'}",
+        "--target-path", target, "--log-path", target,
+        env={"ICP_DUCKDB_PATH": str(warehouse)},
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,14 @@ compares the result with the shipped manifest, node by node."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from orchestration.config import is_numeric, project_vars
 from orchestration.defs.transform.assets import RefreshConfig, dbt_build_args
 from orchestration.defs.transform.in_process import PARSED_VARS, run_vars_of
-from orchestration.project import DBT_PROJECT_DIR, MANIFEST_PATH
+from orchestration.project import MANIFEST_PATH
+from tests.helpers import dbt
 
-DBT = Path(sys.executable).parent / "dbt"
 # Fields a parse fills from its own moment, not from the project.
 PARSE_MOMENT = ("created_at",)
 
@@ -51,26 +49,10 @@ def every_run_var_changed() -> dict[str, object]:
 def test_no_var_but_the_parsed_ones_changes_what_dbt_parses(tmp_path: Path) -> None:
     run_vars = every_run_var_changed()
     assert {"as_of_date", "date_formats", "icp_duckdb_path", "gross_margin"} <= run_vars.keys()
-    result = subprocess.run(
-        [
-            str(DBT),
-            "parse",
-            "--vars",
-            json.dumps(run_vars),
-            "--target-path",
-            str(tmp_path),
-            "--log-path",
-            str(tmp_path),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = dbt(
+        "parse", "--vars", json.dumps(run_vars), "--target-path", tmp_path,
+        "--log-path", tmp_path, "--quiet",
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     shipped = parsed_nodes(json.loads(MANIFEST_PATH.read_text()))
     parsed = parsed_nodes(json.loads((tmp_path / "manifest.json").read_text()))

@@ -10,41 +10,20 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.project import DBT_PROJECT_DIR
-from tests.helpers import build_file
-
-DBT = Path(sys.executable).parent / "dbt"
+from tests.helpers import build_file, dbt
 
 
 def dbt_test(select: str, working: Path, target: Path) -> subprocess.CompletedProcess[str]:
     """`dbt test --select <select>` against the build file `working`, its artifacts in `target`."""
-    return subprocess.run(
-        [
-            str(DBT),
-            "test",
-            "--select",
-            select,
-            "--vars",
-            json.dumps({"icp_duckdb_path": str(working)}),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return dbt(
+        "test", "--select", select, "--vars", json.dumps({"icp_duckdb_path": str(working)}),
+        "--target-path", target, "--log-path", target,
+    )  # fmt: skip
 
 
 @pytest.fixture
