@@ -103,8 +103,9 @@ def icp_in_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
 def dbt(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`dbt <args>` on the project, through dbt's Python runner in this process as a refresh runs
     it (defs/transform/in_process.py), `env` over this process's environment: dbt's exit code (1
-    when a node failed, 2 when dbt could not run) and its stdout lines, without a new
-    interpreter's start (dbt's import, its macro templates compiled again: 3-5 s a run here)."""
+    when a node failed, 2 when dbt could not run), its stdout lines, and as stderr the error that
+    stopped it (dbt's runner returns it rather than printing it), without a new interpreter's
+    start (dbt's import, its macro templates compiled again: 3-5 s a run here)."""
     from dbt.cli.main import dbtRunner
 
     project = ("--project-dir", DBT_PROJECT_DIR, "--profiles-dir", DBT_PROJECT_DIR)
@@ -118,7 +119,8 @@ def dbt(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Comp
         finally:
             close_duckdb_file()
     code = 0 if result.success else 1 if result.exception is None else 2
-    return subprocess.CompletedProcess(["dbt", *argv], code, stdout.getvalue(), "")
+    error = "" if result.exception is None else str(result.exception)
+    return subprocess.CompletedProcess(["dbt", *argv], code, stdout.getvalue(), error)
 
 
 def sha256(path: Path) -> str:

@@ -354,7 +354,7 @@ def test_connector_schemas_already_in_the_warehouse_through_the_vars(
         "--target-path", tmp_path / "target", "--log-path", tmp_path / "logs",
         env={"ICP_DUCKDB_PATH": str(warehouse)},
     )  # fmt: skip
-    assert built.returncode == 0, built.stdout[-3000:]
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr
     with duckdb.connect() as conn:
         conn.execute(f"attach {sql_string(str(warehouse))} as vars (read_only)")
         conn.execute(f"attach {sql_string(str(connector_warehouse))} as folders (read_only)")

@@ -55,7 +55,7 @@ def test_conservation_tests_pass_on_an_intact_warehouse(
 ) -> None:
     warehouse = fresh_copy(company_warehouse, place)
     result = dbt_test(warehouse, " ".join(TAMPERING), place / "target")
-    assert result.returncode == 0, result.stdout[-3000:]
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
 
 
 @pytest.mark.parametrize("test_name", sorted(TAMPERING))
@@ -66,5 +66,5 @@ def test_conservation_test_fails_when_broken_on_purpose(
     with duckdb.connect(str(warehouse)) as conn:
         conn.execute(TAMPERING[test_name])
     result = dbt_test(warehouse, test_name, place / "target")
-    assert result.returncode == 1, result.stdout[-3000:]
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr
     assert f"FAIL 1 {test_name}" in result.stdout
